@@ -1,0 +1,238 @@
+//! Per-client state: the socket, the query buffer and parser position, the reply buffer, and
+//! connection attributes (selected db, name, protocol, flags).
+//!
+//! [`Client::read_input`] fills the query buffer from the socket; [`Client::process_input`]
+//! parses every complete command in it and runs each through the command table, queueing
+//! replies. The event loop writes the replies once per loop turn.
+
+use std::io::{self, Read, Write};
+
+use crate::command;
+use crate::resp::parser::{Limits, Parsed, Parser};
+use crate::resp::Reply;
+use crate::server::ServerState;
+use crate::stream::Stream;
+
+/// Bytes read from a socket per `read` call (Redis's `PROTO_IOBUF_LEN`).
+pub const READ_CHUNK: usize = 16 * 1024;
+/// Bytes written to one client per loop turn before others get a go (`NET_MAX_WRITES_PER_EVENT`).
+pub const WRITE_BUDGET: usize = 64 * 1024;
+
+/// What CLIENT REPLY set.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum ReplyMode {
+    #[default]
+    On,
+    Off,
+    /// Skip the reply of the next command only.
+    Skip,
+    /// Set by `CLIENT REPLY SKIP`: becomes `Skip` after the current command.
+    SkipNext,
+}
+
+/// Connection attributes visible to commands.
+pub struct ClientState {
+    pub id: u64,
+    pub db: usize,
+    pub name: Option<Vec<u8>>,
+    pub lib_name: Option<Vec<u8>>,
+    pub lib_ver: Option<Vec<u8>>,
+    pub addr: String,
+    pub laddr: String,
+    pub fd: i32,
+    pub created_ms: i64,
+    pub last_interaction_ms: i64,
+    pub authenticated: bool,
+    /// Close once the pending replies are written (QUIT, protocol errors).
+    pub close_after_reply: bool,
+    /// Close as soon as possible, dropping pending replies (CLIENT KILL).
+    pub close_asap: bool,
+    pub reply_mode: ReplyMode,
+    /// Full name of the last command run (`client|list`), for CLIENT LIST's `cmd=`.
+    pub last_cmd: &'static str,
+    pub last_cmd_parent: &'static str,
+    /// RESP version spoken (2 or 3).
+    pub resp: u8,
+}
+
+impl ClientState {
+    pub fn new(id: u64, addr: String, laddr: String, fd: i32, now_ms: i64) -> Self {
+        ClientState {
+            id,
+            db: 0,
+            name: None,
+            lib_name: None,
+            lib_ver: None,
+            addr,
+            laddr,
+            fd,
+            created_ms: now_ms,
+            last_interaction_ms: now_ms,
+            authenticated: false,
+            close_after_reply: false,
+            close_asap: false,
+            reply_mode: ReplyMode::On,
+            last_cmd: "NULL",
+            last_cmd_parent: "",
+            resp: 2,
+        }
+    }
+}
+
+/// One connected client.
+pub struct Client {
+    pub stream: Stream,
+    /// Query buffer: `query[qpos..qend]` is unparsed input; `query.len()` is its capacity.
+    pub query: Vec<u8>,
+    pub qpos: usize,
+    pub qend: usize,
+    /// Where the command being parsed starts.
+    cmd_start: usize,
+    pub parser: Parser,
+    pub reply: Reply,
+    pub state: ClientState,
+    /// WRITABLE interest is registered (only while output is pending).
+    pub want_write: bool,
+    /// In the event loop's write list for this turn.
+    pub queued_write: bool,
+}
+
+/// What one read did.
+pub enum ReadOutcome {
+    /// Read this many bytes; the socket may have more if it filled the chunk.
+    Data(usize),
+    /// Nothing to read now.
+    WouldBlock,
+    /// The peer closed or the read failed: free the client.
+    Closed,
+}
+
+impl Client {
+    pub fn new(stream: Stream, state: ClientState) -> Self {
+        Client {
+            stream,
+            query: Vec::new(),
+            qpos: 0,
+            qend: 0,
+            cmd_start: 0,
+            parser: Parser::new(),
+            reply: Reply::default(),
+            state,
+            want_write: false,
+            queued_write: false,
+        }
+    }
+
+    /// Unparsed bytes held.
+    pub fn query_len(&self) -> usize {
+        self.qend - self.qpos
+    }
+
+    /// Reads one chunk from the socket into the query buffer.
+    pub fn read_input(&mut self) -> ReadOutcome {
+        if self.query.len() - self.qend < READ_CHUNK {
+            let want = (self.qend + READ_CHUNK).max(self.query.len() * 2);
+            self.query.resize(want, 0);
+        }
+        let room = &mut self.query[self.qend..];
+        match self.stream.read(room) {
+            Ok(0) => ReadOutcome::Closed,
+            Ok(n) => {
+                self.qend += n;
+                ReadOutcome::Data(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => ReadOutcome::WouldBlock,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => ReadOutcome::Data(0),
+            Err(e) => {
+                log::debug!("read error from client {}: {e}", self.state.id);
+                ReadOutcome::Closed
+            }
+        }
+    }
+
+    /// Parses and runs every complete command in the query buffer.
+    pub fn process_input(&mut self, srv: &mut ServerState) {
+        let limits = Limits {
+            max_bulk_len: srv.config.proto_max_bulk_len,
+            authenticated: self.state.authenticated,
+        };
+        while !self.state.close_after_reply && !self.state.close_asap {
+            if !self.parser.in_progress() {
+                self.cmd_start = self.qpos;
+            }
+            let buf = &self.query[..self.qend];
+            match self.parser.parse(buf, &mut self.qpos, limits) {
+                Parsed::Complete => {
+                    let args = self.parser.args(buf);
+                    command::execute(srv, &mut self.state, &mut self.reply, &args);
+                    self.parser.reset();
+                }
+                Parsed::Incomplete => break,
+                Parsed::Error(e) => {
+                    log::debug!("protocol error from client {}: {:?}", self.state.id, e);
+                    self.reply.error(&e.text());
+                    self.state.close_after_reply = true;
+                    break;
+                }
+            }
+        }
+        self.compact_query();
+    }
+
+    /// Drops the consumed prefix of the query buffer (once per read, not per command).
+    fn compact_query(&mut self) {
+        if self.qpos == 0 {
+            return;
+        }
+        if self.qpos == self.qend {
+            self.qpos = 0;
+            self.qend = 0;
+            // Give back memory after a burst of large requests.
+            if self.query.len() > 4 * READ_CHUNK {
+                self.query = Vec::new();
+            }
+            return;
+        }
+        // A partly parsed command keeps spans into the buffer: keep it from its start.
+        let start = if self.parser.in_progress() {
+            self.cmd_start
+        } else {
+            self.qpos
+        };
+        if start == 0 {
+            return;
+        }
+        self.query.copy_within(start..self.qend, 0);
+        self.qend -= start;
+        self.qpos -= start;
+        self.cmd_start = 0;
+        self.parser.shift(start);
+    }
+
+    /// Writes pending output, at most [`WRITE_BUDGET`] bytes. Returns Err when the client must
+    /// be freed.
+    pub fn write_output(&mut self) -> io::Result<()> {
+        let mut written = 0;
+        while self.reply.pending() > 0 && written < WRITE_BUDGET {
+            let end = self.reply.buf.len().min(self.reply.sent + WRITE_BUDGET);
+            match self.stream.write(&self.reply.buf[self.reply.sent..end]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => {
+                    self.reply.sent += n;
+                    written += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        if self.reply.pending() == 0 {
+            self.reply.buf.clear();
+            self.reply.sent = 0;
+            if self.reply.buf.capacity() > 1024 * 1024 {
+                self.reply.buf = Vec::new();
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,385 @@
+//! Commands: the static table ([`table`]), lookup, arity checks and dispatch to handlers.
+//!
+//! `processCommand` in Redis terms: find the command (case-insensitively, without allocating),
+//! check its arity from the table, run the handler, and turn a returned error into the reply.
+
+pub mod table;
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use crate::client::{ClientState, ReplyMode};
+use crate::db::Db;
+use crate::error::CmdResult;
+use crate::resp::{Args, Reply};
+use crate::server::ServerState;
+
+pub use table::{CommandTable, lookup_in};
+
+/// A command handler.
+pub type Handler = fn(&mut Ctx<'_>, &Args<'_>) -> CmdResult;
+
+/// Command flags, in the order `COMMAND INFO` lists them.
+pub mod flags {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const MODULE: u32 = 1 << 3;
+    pub const ADMIN: u32 = 1 << 4;
+    pub const PUBSUB: u32 = 1 << 5;
+    pub const NOSCRIPT: u32 = 1 << 6;
+    pub const BLOCKING: u32 = 1 << 7;
+    pub const LOADING: u32 = 1 << 8;
+    pub const STALE: u32 = 1 << 9;
+    pub const SKIP_MONITOR: u32 = 1 << 10;
+    pub const SKIP_SLOWLOG: u32 = 1 << 11;
+    pub const ASKING: u32 = 1 << 12;
+    pub const FAST: u32 = 1 << 13;
+    pub const NO_AUTH: u32 = 1 << 14;
+    pub const MAY_REPLICATE: u32 = 1 << 15;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 16;
+    pub const NO_MULTI: u32 = 1 << 17;
+    pub const MOVABLE_KEYS: u32 = 1 << 18;
+    pub const ALLOW_BUSY: u32 = 1 << 19;
+    pub const NAMES: [&str; 20] = [
+        "write",
+        "readonly",
+        "denyoom",
+        "module",
+        "admin",
+        "pubsub",
+        "noscript",
+        "blocking",
+        "loading",
+        "stale",
+        "skip_monitor",
+        "skip_slowlog",
+        "asking",
+        "fast",
+        "no_auth",
+        "may_replicate",
+        "no_mandatory_keys",
+        "no_multi",
+        "movablekeys",
+        "allow_busy",
+    ];
+}
+
+/// ACL categories, in the order `COMMAND INFO` lists them.
+pub mod acl {
+    pub const KEYSPACE: u32 = 1 << 0;
+    pub const READ: u32 = 1 << 1;
+    pub const WRITE: u32 = 1 << 2;
+    pub const SET: u32 = 1 << 3;
+    pub const SORTEDSET: u32 = 1 << 4;
+    pub const LIST: u32 = 1 << 5;
+    pub const HASH: u32 = 1 << 6;
+    pub const STRING: u32 = 1 << 7;
+    pub const BITMAP: u32 = 1 << 8;
+    pub const HYPERLOGLOG: u32 = 1 << 9;
+    pub const GEO: u32 = 1 << 10;
+    pub const STREAM: u32 = 1 << 11;
+    pub const PUBSUB: u32 = 1 << 12;
+    pub const ADMIN: u32 = 1 << 13;
+    pub const FAST: u32 = 1 << 14;
+    pub const SLOW: u32 = 1 << 15;
+    pub const BLOCKING: u32 = 1 << 16;
+    pub const DANGEROUS: u32 = 1 << 17;
+    pub const CONNECTION: u32 = 1 << 18;
+    pub const TRANSACTION: u32 = 1 << 19;
+    pub const SCRIPTING: u32 = 1 << 20;
+    pub const NAMES: [&str; 21] = [
+        "keyspace",
+        "read",
+        "write",
+        "set",
+        "sortedset",
+        "list",
+        "hash",
+        "string",
+        "bitmap",
+        "hyperloglog",
+        "geo",
+        "stream",
+        "pubsub",
+        "admin",
+        "fast",
+        "slow",
+        "blocking",
+        "dangerous",
+        "connection",
+        "transaction",
+        "scripting",
+    ];
+}
+
+/// Key-spec flags, in the order `COMMAND INFO` lists them.
+pub mod ks {
+    pub const RO: u32 = 1 << 0;
+    pub const RW: u32 = 1 << 1;
+    pub const OW: u32 = 1 << 2;
+    pub const RM: u32 = 1 << 3;
+    pub const ACCESS: u32 = 1 << 4;
+    pub const UPDATE: u32 = 1 << 5;
+    pub const INSERT: u32 = 1 << 6;
+    pub const DELETE: u32 = 1 << 7;
+    pub const NOT_KEY: u32 = 1 << 8;
+    pub const INCOMPLETE: u32 = 1 << 9;
+    pub const VARIABLE_FLAGS: u32 = 1 << 10;
+    pub const NAMES: [&str; 11] = [
+        "RO",
+        "RW",
+        "OW",
+        "RM",
+        "access",
+        "update",
+        "insert",
+        "delete",
+        "not_key",
+        "incomplete",
+        "variable_flags",
+    ];
+}
+
+/// Where a key-spec starts looking for keys.
+#[derive(Clone, Copy)]
+pub enum BeginSearch {
+    Index(i32),
+    Keyword { keyword: &'static str, startfrom: i32 },
+}
+
+/// How a key-spec finds keys once started.
+#[derive(Clone, Copy)]
+pub enum FindKeys {
+    Range { lastkey: i32, keystep: i32, limit: i32 },
+    Keynum { keynumidx: i32, firstkey: i32, keystep: i32 },
+}
+
+/// One key specification (Redis 7 key-specs).
+#[derive(Clone, Copy)]
+pub struct KeySpec {
+    pub notes: &'static str,
+    pub flags: u32,
+    pub begin: BeginSearch,
+    pub find: FindKeys,
+}
+
+impl KeySpec {
+    /// The common case: keys from `first` to `last` (negative counts from the end) every `step`.
+    pub const fn range(flags: u32, first: i32, last: i32, step: i32) -> KeySpec {
+        KeySpec {
+            notes: "",
+            flags,
+            begin: BeginSearch::Index(first),
+            find: FindKeys::Range {
+                lastkey: last,
+                keystep: step,
+                limit: 0,
+            },
+        }
+    }
+}
+
+/// One entry of the command table.
+pub struct Command {
+    /// Lowercase name (`config|get` style for subcommands is built from the parent).
+    pub name: &'static str,
+    /// > 0: exactly this many arguments (name included); < 0: at least -arity.
+    pub arity: i32,
+    pub flags: u32,
+    pub acl: u32,
+    pub first_key: i32,
+    pub last_key: i32,
+    pub step: i32,
+    pub key_specs: &'static [KeySpec],
+    /// Request/response policy tips (`nondeterministic_output`, ...).
+    pub tips: &'static [&'static str],
+    pub group: &'static str,
+    pub since: &'static str,
+    pub summary: &'static str,
+    pub complexity: &'static str,
+    pub handler: Handler,
+    pub subcommands: &'static [Command],
+    pub stats: CmdStats,
+}
+
+impl Command {
+    /// A table entry with defaults for the metadata; fill the rest with struct update syntax.
+    pub const fn new(name: &'static str, arity: i32, handler: Handler) -> Command {
+        Command {
+            name,
+            arity,
+            flags: 0,
+            acl: 0,
+            first_key: 0,
+            last_key: 0,
+            step: 0,
+            key_specs: &[],
+            tips: &[],
+            group: "",
+            since: "",
+            summary: "",
+            complexity: "",
+            handler,
+            subcommands: &[],
+            stats: CmdStats::new(),
+        }
+    }
+
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let a = self.arity;
+        (a > 0 && argc == a as usize) || (a < 0 && argc >= (-a) as usize)
+    }
+}
+
+/// Everything a handler may touch: the server state, its own client, and its reply buffer.
+pub struct Ctx<'a> {
+    pub srv: &'a mut ServerState,
+    pub client: &'a mut ClientState,
+    pub out: &'a mut Reply,
+    /// Time the command started, in Unix ms (Redis's `server.mstime` for expiry checks).
+    pub now_ms: i64,
+}
+
+impl<'a> Ctx<'a> {
+    /// The client's selected database and the reply buffer, borrowed together.
+    pub fn db_out(&mut self) -> (&mut Db, &mut Reply) {
+        let idx = self.client.db;
+        (self.srv.db_mut(idx), &mut *self.out)
+    }
+
+    pub fn db(&mut self) -> &mut Db {
+        let idx = self.client.db;
+        self.srv.db_mut(idx)
+    }
+}
+
+/// Per-command counters for INFO commandstats (single-threaded; atomics only make the static
+/// table `Sync`).
+pub struct CmdStats {
+    pub calls: AtomicU64,
+    pub usec: AtomicU64,
+    pub rejected: AtomicU64,
+    pub failed: AtomicU64,
+}
+
+impl CmdStats {
+    pub const fn new() -> Self {
+        CmdStats {
+            calls: AtomicU64::new(0),
+            usec: AtomicU64::new(0),
+            rejected: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+        }
+    }
+
+    pub fn reset(&self) {
+        for c in [&self.calls, &self.usec, &self.rejected, &self.failed] {
+            c.store(0, Relaxed);
+        }
+    }
+}
+
+impl Default for CmdStats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn bump(c: &AtomicU64, by: u64) {
+    c.store(c.load(Relaxed) + by, Relaxed);
+}
+
+/// Runs one parsed command: lookup, arity and auth checks, the handler, error reply, stats.
+pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply, args: &Args<'_>) {
+    let mark = out.mark();
+    let now_ms = crate::util::now_ms();
+    client.last_interaction_ms = now_ms;
+    srv.stats.total_commands_processed += 1;
+    match resolve(srv, client, args) {
+        Err(e) => {
+            srv.stats.total_error_replies += 1;
+            out.error(&e);
+        }
+        Ok(cmd) => {
+            let start = std::time::Instant::now();
+            let mut ctx = Ctx {
+                srv,
+                client,
+                out,
+                now_ms,
+            };
+            let res = (cmd.handler)(&mut ctx, args);
+            let Ctx {
+                srv, client, out, ..
+            } = ctx;
+            bump(&cmd.stats.calls, 1);
+            bump(&cmd.stats.usec, start.elapsed().as_micros() as u64);
+            if let Err(e) = res {
+                bump(&cmd.stats.failed, 1);
+                srv.stats.total_error_replies += 1;
+                out.error(e.text());
+            }
+            client.last_cmd = cmd.name;
+        }
+    }
+    match client.reply_mode {
+        ReplyMode::On => {}
+        ReplyMode::Off => out.truncate(mark),
+        ReplyMode::Skip => {
+            out.truncate(mark);
+            client.reply_mode = ReplyMode::On;
+        }
+        ReplyMode::SkipNext => client.reply_mode = ReplyMode::Skip,
+    }
+}
+
+/// Finds the command to run, or the error line to reply (unknown command or subcommand,
+/// wrong arity, authentication required).
+fn resolve(
+    srv: &ServerState,
+    client: &ClientState,
+    args: &Args<'_>,
+) -> Result<&'static Command, Vec<u8>> {
+    let name = args.get(0);
+    let Some(mut cmd) = srv.commands.lookup(name) else {
+        let mut e = b"ERR unknown command '".to_vec();
+        e.extend_from_slice(&name[..name.len().min(128)]);
+        e.extend_from_slice(b"', with args beginning with: ");
+        let mut shown = 0usize;
+        for a in args.iter_from(1) {
+            if shown >= 128 {
+                break;
+            }
+            let take = a.len().min(128 - shown);
+            e.push(b'\'');
+            e.extend_from_slice(&a[..take]);
+            e.extend_from_slice(b"' ");
+            shown += take + 3;
+        }
+        return Err(e);
+    };
+    if !cmd.subcommands.is_empty() && args.len() >= 2 {
+        let sub = args.get(1);
+        match lookup_in(cmd.subcommands, sub) {
+            Some(s) => cmd = s,
+            None => {
+                let mut e = b"ERR unknown subcommand '".to_vec();
+                e.extend_from_slice(&sub[..sub.len().min(128)]);
+                e.extend_from_slice(b"'. Try ");
+                e.extend(name.iter().map(|c| c.to_ascii_uppercase()));
+                e.extend_from_slice(b" HELP.");
+                return Err(e);
+            }
+        }
+    }
+    if !cmd.arity_ok(args.len()) {
+        bump(&cmd.stats.rejected, 1);
+        return Err(format!("ERR wrong number of arguments for '{}' command", cmd.name).into_bytes());
+    }
+    if !client.authenticated && cmd.flags & flags::NO_AUTH == 0 && srv.config.requirepass.is_some()
+    {
+        bump(&cmd.stats.rejected, 1);
+        return Err(b"NOAUTH Authentication required.".to_vec());
+    }
+    Ok(cmd)
+}

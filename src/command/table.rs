@@ -1,0 +1,55 @@
+//! The command table: every command's static entry, collected from the per-group modules in
+//! [`crate::commands`], plus case-insensitive lookup without allocation.
+
+use std::collections::HashMap;
+
+use super::Command;
+
+/// Lookup structure over all commands.
+pub struct CommandTable {
+    map: HashMap<&'static [u8], &'static Command>,
+}
+
+/// Longest command name looked up (longer names are unknown).
+const MAX_NAME: usize = 32;
+
+impl CommandTable {
+    pub fn build() -> Self {
+        let mut map = HashMap::new();
+        for group in crate::commands::GROUPS {
+            for cmd in group.iter() {
+                let prev = map.insert(cmd.name.as_bytes(), cmd);
+                debug_assert!(prev.is_none(), "command {} defined twice", cmd.name);
+            }
+        }
+        CommandTable { map }
+    }
+
+    /// Finds a command by name, ASCII case-insensitively.
+    pub fn lookup(&self, name: &[u8]) -> Option<&'static Command> {
+        let mut buf = [0u8; MAX_NAME];
+        let lower = crate::util::lower_into(name, &mut buf)?;
+        self.map.get(lower).copied()
+    }
+
+    /// All top-level commands (unordered).
+    pub fn iter(&self) -> impl Iterator<Item = &'static Command> + '_ {
+        self.map.values().copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// Finds a subcommand of a container command (`config|get` matches `GET`).
+pub fn lookup_in(subs: &'static [Command], name: &[u8]) -> Option<&'static Command> {
+    subs.iter().find(|c| {
+        let short = c.name.rsplit('|').next().unwrap_or(c.name);
+        short.as_bytes().eq_ignore_ascii_case(name)
+    })
+}

@@ -1,0 +1,21 @@
+//! Command implementations, one module per group (as Redis's `t_string.c`, `t_hash.c`, ...).
+//! Each module exports `COMMANDS`, its part of the command table.
+
+pub mod config;
+pub mod connection;
+pub mod hash;
+pub mod keys;
+pub mod server;
+pub mod string;
+
+use crate::command::Command;
+
+/// Every group's table slice; [`crate::command::CommandTable`] indexes them.
+pub static GROUPS: &[&[Command]] = &[
+    &connection::COMMANDS,
+    &config::COMMANDS,
+    &server::COMMANDS,
+    &keys::COMMANDS,
+    &string::COMMANDS,
+    &hash::COMMANDS,
+];

@@ -1,0 +1,224 @@
+//! The keyspace: one [`Db`] per logical database, each a dict of keys to [`Entry`]s, with lazy
+//! expiry on every access path.
+
+pub mod hash;
+pub mod value;
+
+use std::collections::HashMap;
+
+use crate::error::CmdError;
+pub use value::{StrValue, Value};
+
+/// No expire set.
+pub const NO_EXPIRE: i64 = -1;
+
+/// A key's value plus its metadata.
+pub struct Entry {
+    pub value: Value,
+    /// Absolute expire time in Unix milliseconds, or [`NO_EXPIRE`].
+    pub expire_ms: i64,
+    /// LRU clock (seconds resolution) of the last access, for OBJECT IDLETIME.
+    pub lru: u32,
+}
+
+impl Entry {
+    pub fn new(value: Value) -> Self {
+        Entry {
+            value,
+            expire_ms: NO_EXPIRE,
+            lru: lru_clock(),
+        }
+    }
+}
+
+/// The LRU clock: seconds, wrapping at 24 bits as Redis's does.
+pub fn lru_clock() -> u32 {
+    ((crate::util::now_ms() / 1000) & 0xFF_FFFF) as u32
+}
+
+/// One logical database.
+#[derive(Default)]
+pub struct Db {
+    dict: HashMap<Box<[u8]>, Entry>,
+    /// Number of keys with an expire set.
+    expires: usize,
+    pub hits: u64,
+    pub misses: u64,
+    pub expired: u64,
+}
+
+impl Db {
+    pub fn len(&self) -> usize {
+        self.dict.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dict.is_empty()
+    }
+
+    pub fn expires_len(&self) -> usize {
+        self.expires
+    }
+
+    pub fn clear(&mut self) {
+        self.dict = HashMap::new();
+        self.expires = 0;
+    }
+
+    /// Deletes `key` if its time has passed. Returns true when it was expired.
+    fn expire_if_needed(&mut self, key: &[u8], now: i64) -> bool {
+        let expired = match self.dict.get(key) {
+            Some(e) => e.expire_ms != NO_EXPIRE && e.expire_ms <= now,
+            None => false,
+        };
+        if expired {
+            self.remove(key);
+            self.expired += 1;
+        }
+        expired
+    }
+
+    /// The live entry at `key` (no stats, no LRU touch).
+    pub fn peek(&mut self, key: &[u8], now: i64) -> Option<&mut Entry> {
+        self.expire_if_needed(key, now);
+        self.dict.get_mut(key)
+    }
+
+    /// Looks `key` up for reading: counts a hit or miss and touches the LRU clock.
+    pub fn lookup_read(&mut self, key: &[u8], now: i64) -> Option<&mut Entry> {
+        self.expire_if_needed(key, now);
+        match self.dict.get_mut(key) {
+            Some(e) => {
+                self.hits += 1;
+                e.lru = lru_clock();
+                Some(e)
+            }
+            None => {
+                self.misses += 1;
+                None
+            }
+        }
+    }
+
+    /// Looks `key` up for writing (no hit/miss stats).
+    pub fn lookup_write(&mut self, key: &[u8], now: i64) -> Option<&mut Entry> {
+        self.expire_if_needed(key, now);
+        let e = self.dict.get_mut(key)?;
+        e.lru = lru_clock();
+        Some(e)
+    }
+
+    pub fn exists(&mut self, key: &[u8], now: i64) -> bool {
+        self.expire_if_needed(key, now);
+        self.dict.contains_key(key)
+    }
+
+    /// Sets `key` to `value`, clearing any expire (like Redis's `setKey` without KEEPTTL).
+    pub fn set(&mut self, key: &[u8], value: Value) {
+        let old = self.dict.insert(key.into(), Entry::new(value));
+        if let Some(old) = old
+            && old.expire_ms != NO_EXPIRE
+        {
+            self.expires -= 1;
+        }
+    }
+
+    /// Replaces the value at `key`, keeping its expire; inserts with no expire if absent.
+    pub fn set_keep_ttl(&mut self, key: &[u8], value: Value) {
+        match self.dict.get_mut(key) {
+            Some(e) => {
+                e.value = value;
+                e.lru = lru_clock();
+            }
+            None => {
+                self.dict.insert(key.into(), Entry::new(value));
+            }
+        }
+    }
+
+    /// The entry at `key`, created with `make` if absent. Used by commands that create on write.
+    pub fn entry_or_insert(
+        &mut self,
+        key: &[u8],
+        now: i64,
+        make: impl FnOnce() -> Value,
+    ) -> &mut Entry {
+        self.expire_if_needed(key, now);
+        if !self.dict.contains_key(key) {
+            self.dict.insert(key.into(), Entry::new(make()));
+        }
+        match self.dict.get_mut(key) {
+            Some(e) => e,
+            None => unreachable!("inserted above"),
+        }
+    }
+
+    pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let e = self.dict.remove(key)?;
+        if e.expire_ms != NO_EXPIRE {
+            self.expires -= 1;
+        }
+        Some(e)
+    }
+
+    /// Sets or clears the expire of an existing key. Returns false if the key is absent.
+    pub fn set_expire(&mut self, key: &[u8], when_ms: i64) -> bool {
+        match self.dict.get_mut(key) {
+            Some(e) => {
+                match (e.expire_ms == NO_EXPIRE, when_ms == NO_EXPIRE) {
+                    (true, false) => self.expires += 1,
+                    (false, true) => self.expires -= 1,
+                    _ => {}
+                }
+                e.expire_ms = when_ms;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Iterates all entries (expired ones included).
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &Entry)> {
+        self.dict.iter().map(|(k, v)| (&k[..], v))
+    }
+
+    /// Removes the key if its collection value became empty (Redis deletes empty collections).
+    pub fn remove_if_empty(&mut self, key: &[u8]) {
+        if let Some(e) = self.dict.get(key)
+            && e.value.is_empty_collection()
+        {
+            self.remove(key);
+        }
+    }
+}
+
+/// Typed access helpers that turn a wrong type into `WRONGTYPE`.
+impl Entry {
+    pub fn as_str(&self) -> Result<&StrValue, CmdError> {
+        match &self.value {
+            Value::Str(s) => Ok(s),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+
+    pub fn as_str_mut(&mut self) -> Result<&mut StrValue, CmdError> {
+        match &mut self.value {
+            Value::Str(s) => Ok(s),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+
+    pub fn as_hash(&self) -> Result<&hash::Hash, CmdError> {
+        match &self.value {
+            Value::Hash(h) => Ok(h),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+
+    pub fn as_hash_mut(&mut self) -> Result<&mut hash::Hash, CmdError> {
+        match &mut self.value {
+            Value::Hash(h) => Ok(h),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+}

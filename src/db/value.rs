@@ -1,0 +1,91 @@
+//! Values stored in the keyspace, and how OBJECT ENCODING names their encodings.
+
+use super::hash::Hash;
+
+/// Strings up to this length are reported as `embstr` (Redis's `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`).
+pub const EMBSTR_MAX: usize = 44;
+
+/// A value of any type.
+pub enum Value {
+    Str(StrValue),
+    Hash(Hash),
+}
+
+/// A string value: integers that fit in an i64 are stored as such (Redis's `int` encoding).
+#[derive(Clone, Debug, PartialEq)]
+pub enum StrValue {
+    Int(i64),
+    /// Bytes; `raw` marks values Redis would hold as `raw` (modified in place, or long).
+    Bytes { data: Vec<u8>, raw: bool },
+}
+
+impl Value {
+    /// `TYPE` name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+            Value::Hash(_) => "hash",
+        }
+    }
+
+    /// `OBJECT ENCODING` name.
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Value::Str(StrValue::Int(_)) => "int",
+            Value::Str(StrValue::Bytes { data, raw }) => {
+                if *raw || data.len() > EMBSTR_MAX {
+                    "raw"
+                } else {
+                    "embstr"
+                }
+            }
+            Value::Hash(h) => h.encoding(),
+        }
+    }
+
+    pub fn is_empty_collection(&self) -> bool {
+        match self {
+            Value::Str(_) => false,
+            Value::Hash(h) => h.is_empty(),
+        }
+    }
+}
+
+impl StrValue {
+    /// Stores `data` as Redis's `tryObjectEncoding` would: an integer when it is the canonical
+    /// form of an i64 of at most 20 characters, else bytes.
+    pub fn from_bytes(data: &[u8]) -> Self {
+        if data.len() <= 20
+            && let Some(v) = crate::util::parse_i64(data)
+        {
+            return StrValue::Int(v);
+        }
+        StrValue::Bytes {
+            data: data.to_vec(),
+            raw: false,
+        }
+    }
+
+    /// The value's bytes, formatting integers into `tmp`.
+    pub fn as_bytes<'a>(&'a self, tmp: &'a mut [u8; 20]) -> &'a [u8] {
+        match self {
+            StrValue::Int(v) => crate::resp::reply::fmt_int(*v, tmp),
+            StrValue::Bytes { data, .. } => data,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        let mut tmp = [0u8; 20];
+        self.as_bytes(&mut tmp).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Owned bytes (integers formatted).
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut tmp = [0u8; 20];
+        self.as_bytes(&mut tmp).to_vec()
+    }
+}

@@ -1,0 +1,382 @@
+//! The event loop (Redis's `ae.c` plus the accept/read/write half of `networking.c`): one
+//! `mio::Poll` owning the listeners and every client socket, clients kept in a slab (token =
+//! slab key), replies written once per loop turn, and a timer for periodic work (`hz`).
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use mio::net::{TcpListener, UnixListener};
+use mio::{Events, Interest, Poll, Token};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook_mio::v1_0::Signals;
+
+use crate::client::{Client, ClientState, READ_CHUNK, ReadOutcome};
+use crate::server::ServerState;
+use crate::stream::Stream;
+
+const SIGNAL: Token = Token(usize::MAX - 1);
+/// Listener tokens count down from here.
+const LISTENER_BASE: usize = usize::MAX - 2;
+
+enum Listener {
+    Tcp(TcpListener),
+    Unix(UnixListener),
+}
+
+/// The running server: the poll, its listeners, and the state commands work on.
+pub struct EventLoop {
+    poll: Poll,
+    listeners: Vec<Listener>,
+    signals: Signals,
+    pub srv: ServerState,
+    /// Clients that filled a whole read chunk: read them again next turn (fairness).
+    pending_reads: Vec<usize>,
+    /// Clients with output to write before the loop sleeps.
+    pending_writes: Vec<usize>,
+    next_cron: Instant,
+}
+
+/// Turns a `bind` entry into an address (`*` is any IPv4, `::*` any IPv6; a leading `-`
+/// marks an address whose failure is not fatal).
+fn bind_addr(entry: &str, port: u16) -> (Option<SocketAddr>, bool) {
+    let (optional, host) = match entry.strip_prefix('-') {
+        Some(h) => (true, h),
+        None => (false, entry),
+    };
+    let ip = match host {
+        "*" => "0.0.0.0".to_string(),
+        "::*" => "::".to_string(),
+        h => h.to_string(),
+    };
+    let addr = ip
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, port));
+    (addr, optional)
+}
+
+impl EventLoop {
+    /// Binds the configured listeners. Errors are fatal start-up failures.
+    pub fn new(srv: ServerState) -> io::Result<Self> {
+        let poll = Poll::new()?;
+        let mut listeners = Vec::new();
+        let mut port = srv.config.port;
+        if srv.config.port != 0 {
+            for entry in &srv.config.bind {
+                let (addr, optional) = bind_addr(entry, srv.config.port);
+                let Some(addr) = addr else {
+                    if optional {
+                        continue;
+                    }
+                    return Err(io::Error::other(format!("Invalid bind address '{entry}'")));
+                };
+                match TcpListener::bind(addr) {
+                    Ok(l) => {
+                        port = l.local_addr()?.port();
+                        listeners.push(Listener::Tcp(l));
+                    }
+                    Err(e) if optional => {
+                        log::debug!("Could not bind optional address {addr}: {e}");
+                    }
+                    Err(e) => {
+                        return Err(io::Error::new(
+                            e.kind(),
+                            format!("Failed listening on port {} (tcp), aborting: {e}", srv.config.port),
+                        ));
+                    }
+                }
+            }
+        }
+        if !srv.config.unixsocket.is_empty() {
+            let path = &srv.config.unixsocket;
+            let _ = std::fs::remove_file(path);
+            let l = UnixListener::bind(path)?;
+            if srv.config.unixsocketperm != 0 {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(
+                    path,
+                    std::fs::Permissions::from_mode(srv.config.unixsocketperm),
+                )?;
+            }
+            listeners.push(Listener::Unix(l));
+        }
+        if listeners.is_empty() {
+            return Err(io::Error::other(
+                "Configured to not listen anywhere, exiting.",
+            ));
+        }
+        for (i, l) in listeners.iter_mut().enumerate() {
+            let t = Token(LISTENER_BASE - i);
+            match l {
+                Listener::Tcp(l) => poll.registry().register(l, t, Interest::READABLE)?,
+                Listener::Unix(l) => poll.registry().register(l, t, Interest::READABLE)?,
+            }
+        }
+        let mut signals = Signals::new([SIGINT, SIGTERM])?;
+        poll.registry()
+            .register(&mut signals, SIGNAL, Interest::READABLE)?;
+        let mut srv = srv;
+        srv.port = port;
+        Ok(EventLoop {
+            poll,
+            listeners,
+            signals,
+            srv,
+            pending_reads: Vec::new(),
+            pending_writes: Vec::new(),
+            next_cron: Instant::now(),
+        })
+    }
+
+    /// Runs until SHUTDOWN or SIGINT/SIGTERM.
+    pub fn run(&mut self) -> io::Result<()> {
+        let mut events = Events::with_capacity(1024);
+        let mut reads = Vec::new();
+        while !self.srv.shutdown {
+            let timeout = if self.pending_reads.is_empty() && self.pending_writes.is_empty() {
+                self.next_cron.saturating_duration_since(Instant::now())
+            } else {
+                Duration::ZERO
+            };
+            if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            // Clients carried over from the last turn go first, then this turn's events.
+            std::mem::swap(&mut reads, &mut self.pending_reads);
+            for t in reads.drain(..) {
+                self.handle_read(t);
+            }
+            for ev in events.iter() {
+                let t = ev.token();
+                if t == SIGNAL {
+                    self.handle_signals();
+                } else if t.0 > LISTENER_BASE - self.listeners.len() && t.0 <= LISTENER_BASE {
+                    self.accept(LISTENER_BASE - t.0);
+                } else {
+                    if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
+                        self.handle_read(t.0);
+                    }
+                    if ev.is_writable() {
+                        self.queue_write(t.0);
+                    }
+                }
+            }
+            self.flush_writes();
+            if Instant::now() >= self.next_cron {
+                self.cron();
+                let hz = self.srv.config.hz.clamp(1, 500) as u64;
+                self.next_cron = Instant::now() + Duration::from_millis(1000 / hz);
+            }
+        }
+        // Last chance for replies (e.g. to SHUTDOWN's caller, which gets none in Redis).
+        Ok(())
+    }
+
+    fn handle_signals(&mut self) {
+        for sig in self.signals.pending() {
+            let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
+            log::warn!("Received {name} scheduling shutdown...");
+            self.srv.shutdown = true;
+        }
+    }
+
+    fn accept(&mut self, idx: usize) {
+        loop {
+            let accepted = match &self.listeners[idx] {
+                Listener::Tcp(l) => l.accept().map(|(s, peer)| {
+                    let _ = s.set_nodelay(true);
+                    let laddr = s.local_addr().map(|a| a.to_string()).unwrap_or_default();
+                    set_keepalive(&s, self.srv.config.tcp_keepalive);
+                    (Stream::Tcp(s), peer.to_string(), laddr, peer.ip().is_loopback())
+                }),
+                Listener::Unix(l) => l.accept().map(|(s, _)| {
+                    let path = self.srv.config.unixsocket.clone();
+                    (Stream::Unix(s), format!("{path}:0"), path, true)
+                }),
+            };
+            let (stream, addr, laddr, local) = match accepted {
+                Ok(v) => v,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    log::warn!("Accepting client connection: {e}");
+                    return;
+                }
+            };
+            self.add_client(stream, addr, laddr, local);
+        }
+    }
+
+    fn add_client(&mut self, mut stream: Stream, addr: String, laddr: String, local: bool) {
+        let srv = &mut self.srv;
+        srv.stats.total_connections_received += 1;
+        if srv.clients.len() >= srv.config.maxclients {
+            let _ = stream.write(b"-ERR max number of clients reached\r\n");
+            srv.stats.rejected_connections += 1;
+            return;
+        }
+        if srv.config.protected_mode && !local && srv.config.requirepass.is_none() {
+            let _ = stream.write(crate::server::DENIED_MESSAGE.as_bytes());
+            srv.stats.rejected_connections += 1;
+            return;
+        }
+        let entry = srv.clients.vacant_entry();
+        let token = entry.key();
+        if let Err(e) = self.poll.registry().register(&mut stream, Token(token), Interest::READABLE) {
+            log::warn!("Error registering fd event for the new client: {e}");
+            return;
+        }
+        let fd = stream_fd(&stream);
+        let id = srv.next_client_id;
+        srv.next_client_id += 1;
+        let mut state = ClientState::new(id, addr, laddr, fd, crate::util::now_ms());
+        state.authenticated = srv.config.requirepass.is_none();
+        entry.insert(Some(Box::new(Client::new(stream, state))));
+        log::debug!("Accepted client {id}");
+    }
+
+    fn handle_read(&mut self, t: usize) {
+        let Some(mut c) = self.srv.clients.get_mut(t).and_then(|slot| slot.take()) else {
+            return;
+        };
+        let mut free = false;
+        match c.read_input() {
+            ReadOutcome::Data(n) => {
+                self.srv.stats.net_input_bytes += n as u64;
+                self.srv.stats.reads_processed += 1;
+                if c.query_len() > self.srv.config.client_query_buffer_limit {
+                    log::warn!("Closing client that reached max query buffer length (qbuf initial bytes: {:?})", String::from_utf8_lossy(&c.query[c.qpos..c.qend.min(c.qpos + 64)]));
+                    self.srv.stats.client_qbuf_limit_disconnections += 1;
+                    free = true;
+                } else {
+                    c.process_input(&mut self.srv);
+                    if n == READ_CHUNK && !c.state.close_after_reply {
+                        self.pending_reads.push(t);
+                    }
+                }
+            }
+            ReadOutcome::WouldBlock => {}
+            ReadOutcome::Closed => free = true,
+        }
+        if free || c.state.close_asap {
+            self.free_client(t, c);
+            return;
+        }
+        let queue = c.reply.pending() > 0 || c.state.close_after_reply;
+        if let Some(slot) = self.srv.clients.get_mut(t) {
+            *slot = Some(c);
+        }
+        if queue {
+            self.queue_write(t);
+        }
+    }
+
+    fn queue_write(&mut self, t: usize) {
+        if let Some(Some(c)) = self.srv.clients.get_mut(t)
+            && !c.queued_write
+        {
+            c.queued_write = true;
+            self.pending_writes.push(t);
+        }
+    }
+
+    /// Writes every client with pending output; keeps WRITABLE interest only for those left
+    /// with output the socket would not take.
+    fn flush_writes(&mut self) {
+        let list = std::mem::take(&mut self.pending_writes);
+        for t in list {
+            let Some(mut c) = self.srv.clients.get_mut(t).and_then(|slot| slot.take()) else {
+                continue;
+            };
+            c.queued_write = false;
+            let before = c.reply.sent;
+            if c.state.close_asap || c.write_output().is_err() {
+                self.free_client(t, c);
+                continue;
+            }
+            self.srv.stats.net_output_bytes += (c.reply.sent.max(before) - before) as u64;
+            self.srv.stats.writes_processed += 1;
+            if c.reply.pending() == 0 {
+                if c.state.close_after_reply {
+                    self.free_client(t, c);
+                    continue;
+                }
+                if c.want_write {
+                    c.want_write = false;
+                    let _ = self.poll.registry().reregister(&mut c.stream, Token(t), Interest::READABLE);
+                }
+            } else if !c.want_write {
+                c.want_write = true;
+                let _ = self.poll.registry().reregister(
+                    &mut c.stream,
+                    Token(t),
+                    Interest::READABLE | Interest::WRITABLE,
+                );
+            }
+            if let Some(slot) = self.srv.clients.get_mut(t) {
+                *slot = Some(c);
+            }
+        }
+    }
+
+    fn free_client(&mut self, t: usize, mut c: Box<Client>) {
+        let _ = self.poll.registry().deregister(&mut c.stream);
+        if self.srv.clients.contains(t) {
+            self.srv.clients.remove(t);
+        }
+        log::debug!("Client {} closed", c.state.id);
+    }
+
+    /// Periodic work, `hz` times a second: idle-client timeouts and clients killed by others.
+    fn cron(&mut self) {
+        let now = crate::util::now_ms();
+        let timeout_ms = self.srv.config.timeout as i64 * 1000;
+        let mut doomed = Vec::new();
+        for (t, slot) in self.srv.clients.iter() {
+            if let Some(c) = slot {
+                let idle = timeout_ms > 0 && now - c.state.last_interaction_ms > timeout_ms;
+                if c.state.close_asap || idle {
+                    doomed.push(t);
+                }
+            }
+        }
+        for t in doomed {
+            if let Some(c) = self.srv.clients.get_mut(t).and_then(|s| s.take()) {
+                self.free_client(t, c);
+            }
+        }
+    }
+}
+
+fn stream_fd(s: &Stream) -> i32 {
+    use std::os::fd::AsRawFd;
+    match s {
+        Stream::Tcp(s) => s.as_raw_fd(),
+        Stream::Unix(s) => s.as_raw_fd(),
+    }
+}
+
+/// Enables TCP keepalive with the idle time Redis uses (`tcp-keepalive` seconds).
+fn set_keepalive(s: &mio::net::TcpStream, secs: u64) {
+    use std::os::fd::AsRawFd;
+    if secs == 0 {
+        return;
+    }
+    let fd = s.as_raw_fd();
+    let on: libc::c_int = 1;
+    let idle = secs.min(i32::MAX as u64) as libc::c_int;
+    let intvl = (idle / 3).max(1);
+    let cnt: libc::c_int = 3;
+    let sz = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: plain setsockopt calls on a valid socket with pointers to live c_ints.
+    unsafe {
+        libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, &on as *const _ as *const libc::c_void, sz);
+        libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, &idle as *const _ as *const libc::c_void, sz);
+        libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, &intvl as *const _ as *const libc::c_void, sz);
+        libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, &cnt as *const _ as *const libc::c_void, sz);
+    }
+}

@@ -1,0 +1,74 @@
+//! `ferrokv [/path/to/redis.conf] [--directive value ...]`: the same command line as
+//! `redis-server`.
+
+use std::process::ExitCode;
+
+use ferrokv::config::Config;
+use ferrokv::event_loop::EventLoop;
+use ferrokv::server::ServerState;
+
+const USAGE: &str = "Usage: ./ferrokv [/path/to/redis.conf] [options] [-]
+       ./ferrokv - (read config from stdin)
+       ./ferrokv -v or --version
+       ./ferrokv -h or --help
+
+Examples:
+       ./ferrokv (run the server with default conf)
+       ./ferrokv /etc/redis/6379.conf
+       ./ferrokv --port 7777
+       ./ferrokv /etc/myredis.conf --loglevel verbose -
+       ./ferrokv /etc/myredis.conf --loglevel verbose
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("-v" | "--version") => {
+            println!(
+                "ferrokv v={} (Redis {} compatible) bits=64",
+                ferrokv::VERSION,
+                ferrokv::REDIS_VERSION
+            );
+            return ExitCode::SUCCESS;
+        }
+        Some("-h" | "--help") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let config = match Config::from_args(&args) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = ferrokv::logging::init(&config) {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
+    log::warn!("oO0OoO0OoO0Oo ferrokv is starting oO0OoO0OoO0Oo");
+    log::warn!(
+        "ferrokv version={} (Redis {} compatible), pid={}, just started",
+        ferrokv::VERSION,
+        ferrokv::REDIS_VERSION,
+        std::process::id()
+    );
+    let srv = ServerState::new(config);
+    let mut ev = match EventLoop::new(srv) {
+        Ok(ev) => ev,
+        Err(e) => {
+            log::warn!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    log::info!("Server initialized");
+    log::info!("Ready to accept connections on port {}", ev.srv.port);
+    if let Err(e) = ev.run() {
+        log::warn!("Event loop failed: {e}");
+        return ExitCode::FAILURE;
+    }
+    log::warn!("ferrokv is now ready to exit, bye bye...");
+    ExitCode::SUCCESS
+}

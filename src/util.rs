@@ -1,0 +1,294 @@
+//! Small shared helpers: number parsing and formatting as Redis does them, glob matching.
+
+pub use crate::resp::parser::parse_i64;
+
+/// Parses a float as Redis's `string2d` does (strtod over the whole string, no leading space,
+/// NaN rejected). `inf`/`-inf` are accepted.
+pub fn parse_f64(s: &[u8]) -> Option<f64> {
+    let st = std::str::from_utf8(s).ok()?;
+    if st.is_empty() || st.starts_with(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let v: f64 = match st.parse() {
+        Ok(v) => v,
+        Err(_) => {
+            // strtod also accepts "infinity" in any case and "+inf".
+            let l = st.to_ascii_lowercase();
+            match l.trim_start_matches(['+', '-']) {
+                "inf" | "infinity" => {
+                    if l.starts_with('-') {
+                        f64::NEG_INFINITY
+                    } else {
+                        f64::INFINITY
+                    }
+                }
+                _ => return None,
+            }
+        }
+    };
+    if v.is_nan() { None } else { Some(v) }
+}
+
+/// Formats a double like C's `%.17g` (as Redis 7.0 replies scores and doubles); `inf`/`-inf`.
+pub fn fmt_double(v: f64) -> String {
+    if v.is_infinite() {
+        return if v > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if v.is_nan() {
+        return "nan".into();
+    }
+    fmt_g(v, 17)
+}
+
+/// C's `%.{prec}g`.
+pub fn fmt_g(v: f64, prec: usize) -> String {
+    if v == 0.0 {
+        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    let sci = format!("{:.*e}", prec - 1, v);
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if exp < -4 || exp >= prec as i32 {
+        let mant = trim_zeros(mant);
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mant}e{sign}{:02}", exp.abs())
+    } else {
+        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
+        trim_zeros(&format!("{:.*}", decimals, v)).to_string()
+    }
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// Redis's glob-style matcher (`stringmatchlen`): `*`, `?`, `[abc]`, `[^a-z]`, `\x`.
+pub fn glob_match(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
+    let mut skip_longer = false;
+    glob_impl(pattern, s, nocase, &mut skip_longer, 0)
+}
+
+fn glob_impl(mut p: &[u8], mut s: &[u8], nocase: bool, skip_longer: &mut bool, depth: u32) -> bool {
+    // Deep nesting of `*` is cut off as Redis does (1000 levels) to bound work.
+    if depth > 1000 {
+        return false;
+    }
+    let eq = |a: u8, b: u8| {
+        if nocase {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    while let Some(&pc) = p.first() {
+        if s.is_empty() && pc != b'*' {
+            break;
+        }
+        match pc {
+            b'*' => {
+                while p.len() > 1 && p[1] == b'*' {
+                    p = &p[1..];
+                }
+                if p.len() == 1 {
+                    return true;
+                }
+                while !s.is_empty() {
+                    if glob_impl(&p[1..], s, nocase, skip_longer, depth + 1) {
+                        return true;
+                    }
+                    if *skip_longer {
+                        return false;
+                    }
+                    s = &s[1..];
+                }
+                *skip_longer = true;
+                return false;
+            }
+            b'?' => {
+                s = &s[1..];
+            }
+            b'[' => {
+                p = &p[1..];
+                let not = p.first() == Some(&b'^');
+                if not {
+                    p = &p[1..];
+                }
+                let mut matched = false;
+                loop {
+                    match p {
+                        [b'\\', c, ..] if p.len() >= 2 => {
+                            if eq(*c, s[0]) {
+                                matched = true;
+                            }
+                            p = &p[2..];
+                        }
+                        [b']', ..] => break,
+                        [] => {
+                            // Unterminated class: the pattern ends here.
+                            break;
+                        }
+                        [a, b'-', b, ..] if p.len() >= 3 => {
+                            let (mut lo, mut hi) = (*a, *b);
+                            if lo > hi {
+                                std::mem::swap(&mut lo, &mut hi);
+                            }
+                            let mut c = s[0];
+                            if nocase {
+                                lo = lo.to_ascii_lowercase();
+                                hi = hi.to_ascii_lowercase();
+                                c = c.to_ascii_lowercase();
+                            }
+                            if c >= lo && c <= hi {
+                                matched = true;
+                            }
+                            p = &p[3..];
+                        }
+                        [c, ..] => {
+                            if eq(*c, s[0]) {
+                                matched = true;
+                            }
+                            p = &p[1..];
+                        }
+                    }
+                }
+                if not {
+                    matched = !matched;
+                }
+                if !matched {
+                    return false;
+                }
+                s = &s[1..];
+                if p.is_empty() {
+                    // Unterminated class consumed the rest of the pattern.
+                    return s.is_empty();
+                }
+            }
+            b'\\' if p.len() >= 2 => {
+                p = &p[1..];
+                if !eq(p[0], s[0]) {
+                    return false;
+                }
+                s = &s[1..];
+            }
+            c => {
+                if !eq(c, s[0]) {
+                    return false;
+                }
+                s = &s[1..];
+            }
+        }
+        p = &p[1..];
+        if s.is_empty() {
+            while p.first() == Some(&b'*') {
+                p = &p[1..];
+            }
+            break;
+        }
+    }
+    p.is_empty() && s.is_empty()
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    now_us() / 1000
+}
+
+/// Microseconds since the Unix epoch.
+pub fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0)
+}
+
+/// ASCII-lowercases `s` into `buf`, returning the lowered slice, or None if it does not fit.
+pub fn lower_into<'a>(s: &[u8], buf: &'a mut [u8]) -> Option<&'a [u8]> {
+    let dst = buf.get_mut(..s.len())?;
+    for (d, c) in dst.iter_mut().zip(s) {
+        *d = c.to_ascii_lowercase();
+    }
+    Some(dst)
+}
+
+/// A small, fast PRNG (xoshiro256**) for random replies (HRANDFIELD, RANDOMKEY, run ids).
+pub struct Rng {
+    s: [u64; 4],
+}
+
+impl Rng {
+    /// Seeded from the OS (`/dev/urandom`), falling back to the clock.
+    pub fn from_entropy() -> Self {
+        use std::io::Read;
+        let mut seed = [0u8; 32];
+        let ok = std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut seed))
+            .is_ok();
+        if !ok {
+            let t = now_us() as u64;
+            seed[..8].copy_from_slice(&t.to_le_bytes());
+        }
+        let mut s = [0u64; 4];
+        for (i, w) in s.iter_mut().enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&seed[i * 8..i * 8 + 8]);
+            *w = u64::from_le_bytes(b) | 1;
+        }
+        Rng { s }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+        let t = self.s[1] << 17;
+        self.s[2] ^= self.s[0];
+        self.s[3] ^= self.s[1];
+        self.s[1] ^= self.s[2];
+        self.s[0] ^= self.s[3];
+        self.s[2] ^= t;
+        self.s[3] = self.s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        ((self.next_u64() as u128 * n as u128) >> 64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn g_format() {
+        assert_eq!(fmt_double(1.1), "1.1000000000000001");
+        assert_eq!(fmt_double(1.0), "1");
+        assert_eq!(fmt_double(1e20), "1e+20");
+        assert_eq!(fmt_double(0.0001), "0.0001");
+        assert_eq!(fmt_double(0.00001), "1.0000000000000001e-05");
+        assert_eq!(fmt_double(-2.5), "-2.5");
+        assert_eq!(fmt_double(f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match(b"h?llo", b"hello", false));
+        assert!(glob_match(b"h*llo", b"heeeello", false));
+        assert!(glob_match(b"h[ae]llo", b"hallo", false));
+        assert!(!glob_match(b"h[^e]llo", b"hello", false));
+        assert!(glob_match(b"h[a-b]llo", b"hbllo", false));
+        assert!(glob_match(b"h[b-a]llo", b"hbllo", false));
+        assert!(glob_match(b"*", b"", false));
+        assert!(glob_match(b"a\\*", b"a*", false));
+        assert!(!glob_match(b"a\\*", b"ab", false));
+        assert!(glob_match(b"MAX*", b"maxmemory", true));
+        assert!(!glob_match(b"a*b", b"acd", false));
+        assert!(glob_match(&[b'*'; 50], b"x", false));
+    }
+}

@@ -1,0 +1,192 @@
+//! Test support: start the real `ferrokv` binary on a free port and talk RESP to it.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running server, killed on drop.
+pub struct Server {
+    pub port: u16,
+    child: Child,
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind ephemeral port");
+    l.local_addr().unwrap().port()
+}
+
+impl Server {
+    /// Starts ferrokv with `--port <free> --bind 127.0.0.1` plus `extra` arguments.
+    pub fn start(extra: &[&str]) -> Server {
+        Self::start_with(None, extra)
+    }
+
+    /// Like [`Server::start`], with a config file first.
+    pub fn start_with(config: Option<&str>, extra: &[&str]) -> Server {
+        for _ in 0..5 {
+            let port = free_port();
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_ferrokv"));
+            if let Some(c) = config {
+                cmd.arg(c);
+            }
+            cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                .args(extra)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            let mut child = cmd.spawn().expect("spawn ferrokv");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                // A connect to a free port in the ephemeral range can connect to itself
+                // (TCP simultaneous open): only a different local port means a listener.
+                if let Ok(s) = TcpStream::connect(("127.0.0.1", port))
+                    && s.local_addr().map(|a| a.port()).ok() != Some(port)
+                {
+                    return Server { port, child };
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("ferrokv did not start");
+    }
+
+    pub fn connect(&self) -> Conn {
+        Conn::new(self.port)
+    }
+
+    /// Waits for the process to exit by itself (after SHUTDOWN, a signal, ...).
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(st)) = self.child.try_wait() {
+                return Some(st);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One client connection speaking raw bytes.
+pub struct Conn {
+    pub s: TcpStream,
+}
+
+/// Encodes a command as a RESP multibulk.
+pub fn encode(args: &[&[u8]]) -> Vec<u8> {
+    let mut v = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        v.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        v.extend_from_slice(a);
+        v.extend_from_slice(b"\r\n");
+    }
+    v
+}
+
+impl Conn {
+    pub fn new(port: u16) -> Conn {
+        let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.set_nodelay(true).unwrap();
+        Conn { s }
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.s.write_all(bytes).expect("write");
+    }
+
+    /// Sends a command given as words (split on spaces; use [`Conn::cmd_args`] for binary).
+    pub fn cmd(&mut self, line: &str) -> Vec<u8> {
+        let args: Vec<&[u8]> = line.split(' ').map(|s| s.as_bytes()).collect();
+        self.cmd_args(&args)
+    }
+
+    pub fn cmd_args(&mut self, args: &[&[u8]]) -> Vec<u8> {
+        self.send(&encode(args));
+        self.read_reply()
+    }
+
+    /// Reads exactly one RESP reply (any type, nested), returning its raw bytes.
+    pub fn read_reply(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.read_value(&mut out);
+        out
+    }
+
+    fn read_line(&mut self, out: &mut Vec<u8>) -> Vec<u8> {
+        let mut line = Vec::new();
+        let mut b = [0u8; 1];
+        loop {
+            let n = self.s.read(&mut b).expect("read");
+            assert!(n == 1, "connection closed mid-reply; got so far: {:?}", String::from_utf8_lossy(out));
+            out.push(b[0]);
+            line.push(b[0]);
+            if line.ends_with(b"\r\n") {
+                line.truncate(line.len() - 2);
+                return line;
+            }
+        }
+    }
+
+    fn read_exact_into(&mut self, n: usize, out: &mut Vec<u8>) {
+        let mut buf = vec![0u8; n];
+        self.s.read_exact(&mut buf).expect("read bulk");
+        out.extend_from_slice(&buf);
+    }
+
+    fn read_value(&mut self, out: &mut Vec<u8>) {
+        let line = self.read_line(out);
+        let (tag, rest) = (line[0], &line[1..]);
+        let n: i64 = std::str::from_utf8(rest).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+        match tag {
+            b'$' | b'=' | b'!' if n >= 0 => self.read_exact_into(n as usize + 2, out),
+            b'*' | b'~' | b'>' if n > 0 => {
+                for _ in 0..n {
+                    self.read_value(out);
+                }
+            }
+            b'%' | b'|' if n > 0 => {
+                for _ in 0..2 * n {
+                    self.read_value(out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Reads until the server closes the connection (or 5 s pass); returns everything read.
+    pub fn read_to_close(&mut self) -> Vec<u8> {
+        self.s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut out = Vec::new();
+        let mut buf = [0u8; 65536];
+        loop {
+            match self.s.read(&mut buf) {
+                Ok(0) | Err(_) => return out,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    }
+}
+
+/// Shows bytes readably in assertion failures.
+pub fn show(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).replace("\r\n", "\\r\\n")
+}
