@@ -8,8 +8,8 @@
 use std::io::{self, Read, Write};
 
 use crate::command;
-use crate::resp::parser::{Limits, Parsed, Parser};
 use crate::resp::Reply;
+use crate::resp::parser::{Limits, Parsed, Parser};
 use crate::server::ServerState;
 use crate::stream::Stream;
 
@@ -53,6 +53,9 @@ pub struct ClientState {
     pub last_cmd_parent: &'static str,
     /// RESP version spoken (2 or 3).
     pub resp: u8,
+    pub no_evict: bool,
+    /// Connected over the Unix socket.
+    pub is_unix: bool,
 }
 
 impl ClientState {
@@ -75,6 +78,8 @@ impl ClientState {
             last_cmd: "NULL",
             last_cmd_parent: "",
             resp: 2,
+            no_evict: false,
+            is_unix: false,
         }
     }
 }
@@ -170,7 +175,9 @@ impl Client {
                 Parsed::Incomplete => break,
                 Parsed::Error(e) => {
                     log::debug!("protocol error from client {}: {:?}", self.state.id, e);
-                    self.reply.error(&e.text());
+                    let text = e.text();
+                    srv.stats.count_error(&text);
+                    self.reply.error(&text);
                     self.state.close_after_reply = true;
                     break;
                 }

@@ -127,7 +127,10 @@ impl Config {
     fn apply(&mut self, w: &[&str]) -> Result<(), String> {
         let name = w[0].to_ascii_lowercase();
         let v = w.get(1).copied().unwrap_or("");
-        let num = |s: &str| s.parse::<u64>().map_err(|_| "argument couldn't be parsed into an integer".to_string());
+        let num = |s: &str| {
+            s.parse::<u64>()
+                .map_err(|_| "argument couldn't be parsed into an integer".to_string())
+        };
         match name.as_str() {
             "port" => self.port = num(v)? as u16,
             "bind" => self.bind = w[1..].iter().map(|s| s.to_string()).collect(),
@@ -158,7 +161,10 @@ impl Config {
             ("port", self.port.to_string()),
             ("databases", self.databases.to_string()),
             ("save", self.save.clone()),
-            ("appendonly", if self.appendonly { "yes" } else { "no" }.to_string()),
+            (
+                "appendonly",
+                if self.appendonly { "yes" } else { "no" }.to_string(),
+            ),
         ];
         all.into_iter()
             .filter(|(n, _)| crate::util::glob_match(pattern, n.as_bytes(), true))

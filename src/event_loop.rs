@@ -82,7 +82,10 @@ impl EventLoop {
                     Err(e) => {
                         return Err(io::Error::new(
                             e.kind(),
-                            format!("Failed listening on port {} (tcp), aborting: {e}", srv.config.port),
+                            format!(
+                                "Failed listening on port {} (tcp), aborting: {e}",
+                                srv.config.port
+                            ),
                         ));
                     }
                 }
@@ -165,6 +168,10 @@ impl EventLoop {
                     }
                 }
             }
+            if self.srv.kill_pending {
+                self.srv.kill_pending = false;
+                self.free_killed();
+            }
             self.flush_writes();
             if Instant::now() >= self.next_cron {
                 self.cron();
@@ -191,7 +198,12 @@ impl EventLoop {
                     let _ = s.set_nodelay(true);
                     let laddr = s.local_addr().map(|a| a.to_string()).unwrap_or_default();
                     set_keepalive(&s, self.srv.config.tcp_keepalive);
-                    (Stream::Tcp(s), peer.to_string(), laddr, peer.ip().is_loopback())
+                    (
+                        Stream::Tcp(s),
+                        peer.to_string(),
+                        laddr,
+                        peer.ip().is_loopback(),
+                    )
                 }),
                 Listener::Unix(l) => l.accept().map(|(s, _)| {
                     let path = self.srv.config.unixsocket.clone();
@@ -226,7 +238,11 @@ impl EventLoop {
         }
         let entry = srv.clients.vacant_entry();
         let token = entry.key();
-        if let Err(e) = self.poll.registry().register(&mut stream, Token(token), Interest::READABLE) {
+        if let Err(e) = self
+            .poll
+            .registry()
+            .register(&mut stream, Token(token), Interest::READABLE)
+        {
             log::warn!("Error registering fd event for the new client: {e}");
             return;
         }
@@ -235,6 +251,7 @@ impl EventLoop {
         srv.next_client_id += 1;
         let mut state = ClientState::new(id, addr, laddr, fd, crate::util::now_ms());
         state.authenticated = srv.config.requirepass.is_none();
+        state.is_unix = matches!(stream, Stream::Unix(_));
         entry.insert(Some(Box::new(Client::new(stream, state))));
         log::debug!("Accepted client {id}");
     }
@@ -249,7 +266,10 @@ impl EventLoop {
                 self.srv.stats.net_input_bytes += n as u64;
                 self.srv.stats.reads_processed += 1;
                 if c.query_len() > self.srv.config.client_query_buffer_limit {
-                    log::warn!("Closing client that reached max query buffer length (qbuf initial bytes: {:?})", String::from_utf8_lossy(&c.query[c.qpos..c.qend.min(c.qpos + 64)]));
+                    log::warn!(
+                        "Closing client that reached max query buffer length (qbuf initial bytes: {:?})",
+                        String::from_utf8_lossy(&c.query[c.qpos..c.qend.min(c.qpos + 64)])
+                    );
                     self.srv.stats.client_qbuf_limit_disconnections += 1;
                     free = true;
                 } else {
@@ -307,7 +327,11 @@ impl EventLoop {
                 }
                 if c.want_write {
                     c.want_write = false;
-                    let _ = self.poll.registry().reregister(&mut c.stream, Token(t), Interest::READABLE);
+                    let _ = self.poll.registry().reregister(
+                        &mut c.stream,
+                        Token(t),
+                        Interest::READABLE,
+                    );
                 }
             } else if !c.want_write {
                 c.want_write = true;
@@ -331,9 +355,26 @@ impl EventLoop {
         log::debug!("Client {} closed", c.state.id);
     }
 
+    /// Frees clients that CLIENT KILL marked.
+    fn free_killed(&mut self) {
+        let doomed: Vec<usize> = self
+            .srv
+            .clients
+            .iter()
+            .filter(|(_, c)| c.as_ref().is_some_and(|c| c.state.close_asap))
+            .map(|(t, _)| t)
+            .collect();
+        for t in doomed {
+            if let Some(c) = self.srv.clients.get_mut(t).and_then(|s| s.take()) {
+                self.free_client(t, c);
+            }
+        }
+    }
+
     /// Periodic work, `hz` times a second: idle-client timeouts and clients killed by others.
     fn cron(&mut self) {
         let now = crate::util::now_ms();
+        self.srv.cron(now);
         let timeout_ms = self.srv.config.timeout as i64 * 1000;
         let mut doomed = Vec::new();
         for (t, slot) in self.srv.clients.iter() {
@@ -374,9 +415,33 @@ fn set_keepalive(s: &mio::net::TcpStream, secs: u64) {
     let sz = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
     // SAFETY: plain setsockopt calls on a valid socket with pointers to live c_ints.
     unsafe {
-        libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, &on as *const _ as *const libc::c_void, sz);
-        libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, &idle as *const _ as *const libc::c_void, sz);
-        libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, &intvl as *const _ as *const libc::c_void, sz);
-        libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, &cnt as *const _ as *const libc::c_void, sz);
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_KEEPALIVE,
+            &on as *const _ as *const libc::c_void,
+            sz,
+        );
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_KEEPIDLE,
+            &idle as *const _ as *const libc::c_void,
+            sz,
+        );
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_KEEPINTVL,
+            &intvl as *const _ as *const libc::c_void,
+            sz,
+        );
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_KEEPCNT,
+            &cnt as *const _ as *const libc::c_void,
+            sz,
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! [`config`] reads redis.conf; [`server`] holds the state every command sees; [`error`] turns
 //! typed errors into RESP error lines in one place.
 
+pub mod alloc;
 pub mod client;
 pub mod command;
 pub mod commands;
@@ -21,6 +22,7 @@ pub mod ldouble;
 pub mod logging;
 pub mod resp;
 pub mod server;
+pub mod sha1;
 pub mod stream;
 pub mod util;
 

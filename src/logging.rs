@@ -90,6 +90,9 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(super::timestamp(0), "01 Jan 1970 00:00:00.000");
-        assert_eq!(super::timestamp(1_795_554_000_123), "24 Nov 2026 21:00:00.123");
+        assert_eq!(
+            super::timestamp(1_795_554_000_123),
+            "24 Nov 2026 21:00:00.123"
+        );
     }
 }

@@ -63,6 +63,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    ev.srv.used_memory_startup = ferrokv::alloc::used();
     log::info!("Server initialized");
     log::info!("Ready to accept connections on port {}", ev.srv.port);
     if let Err(e) = ev.run() {

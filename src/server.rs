@@ -21,6 +21,54 @@ pub struct Stats {
     pub reads_processed: u64,
     pub writes_processed: u64,
     pub client_qbuf_limit_disconnections: u64,
+    /// Error replies by code (`ERR`, `WRONGTYPE`, ...), for INFO errorstats.
+    pub errors: std::collections::BTreeMap<String, u64>,
+    /// Successful write commands since start (INFO's rdb_changes_since_last_save).
+    pub dirty: u64,
+    pub inst_ops: InstMetric,
+    pub inst_input: InstMetric,
+    pub inst_output: InstMetric,
+}
+
+/// Samples of a counter taken every 100 ms (16 kept), giving an instantaneous per-second rate
+/// like Redis's `instantaneous_*` INFO fields.
+#[derive(Default, Debug)]
+pub struct InstMetric {
+    last_ms: i64,
+    last_value: u64,
+    samples: [f64; 16],
+    idx: usize,
+}
+
+impl InstMetric {
+    pub fn sample(&mut self, now_ms: i64, value: u64) {
+        if self.last_ms > 0 && now_ms > self.last_ms {
+            let per_sec = (value.saturating_sub(self.last_value)) as f64 * 1000.0
+                / (now_ms - self.last_ms) as f64;
+            self.samples[self.idx] = per_sec;
+            self.idx = (self.idx + 1) % self.samples.len();
+        }
+        self.last_ms = now_ms;
+        self.last_value = value;
+    }
+
+    pub fn rate(&self) -> f64 {
+        self.samples.iter().sum::<f64>() / self.samples.len() as f64
+    }
+}
+
+impl Stats {
+    /// Counts one error reply under its code (the text up to the first space).
+    pub fn count_error(&mut self, text: &[u8]) {
+        self.total_error_replies += 1;
+        let code = text.split(|&c| c == b' ').next().unwrap_or(b"ERR");
+        let code = String::from_utf8_lossy(code);
+        if let Some(n) = self.errors.get_mut(code.as_ref()) {
+            *n += 1;
+        } else if self.errors.len() < 128 {
+            self.errors.insert(code.into_owned(), 1);
+        }
+    }
 }
 
 /// Everything the server knows besides the sockets.
@@ -41,11 +89,20 @@ pub struct ServerState {
     pub port: u16,
     pub executable: String,
     pub rng: crate::util::Rng,
+    /// CLIENT KILL marked other clients `close_asap`: the loop frees them after this turn.
+    pub kill_pending: bool,
+    /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
+    pub active_expire: bool,
+    /// Heap bytes in use once start-up finished (INFO's used_memory_startup).
+    pub used_memory_startup: usize,
+    last_metrics_ms: i64,
 }
 
 impl ServerState {
     pub fn new(config: Config) -> Self {
-        let dbs = (0..config.databases.max(1)).map(|_| Db::default()).collect();
+        let dbs = (0..config.databases.max(1))
+            .map(|_| Db::default())
+            .collect();
         let mut rng = crate::util::Rng::from_entropy();
         let run_id = (0..40)
             .map(|_| b"0123456789abcdef"[(rng.next_u64() % 16) as usize] as char)
@@ -65,6 +122,23 @@ impl ServerState {
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
             rng,
+            kill_pending: false,
+            active_expire: true,
+            used_memory_startup: 0,
+            last_metrics_ms: 0,
+        }
+    }
+
+    /// Periodic bookkeeping from the event loop's cron: instantaneous metrics every 100 ms,
+    /// memory peak.
+    pub fn cron(&mut self, now_ms: i64) {
+        crate::alloc::update_peak();
+        if now_ms - self.last_metrics_ms >= 100 {
+            self.last_metrics_ms = now_ms;
+            let st = &mut self.stats;
+            st.inst_ops.sample(now_ms, st.total_commands_processed);
+            st.inst_input.sample(now_ms, st.net_input_bytes);
+            st.inst_output.sample(now_ms, st.net_output_bytes);
         }
     }
 

@@ -43,7 +43,11 @@ pub fn fmt_double(v: f64) -> String {
 /// C's `%.{prec}g`.
 pub fn fmt_g(v: f64, prec: usize) -> String {
     if v == 0.0 {
-        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if v.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let sci = format!("{:.*e}", prec - 1, v);
     let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));

@@ -40,6 +40,8 @@ pub mod flags {
     pub const NO_MULTI: u32 = 1 << 17;
     pub const MOVABLE_KEYS: u32 = 1 << 18;
     pub const ALLOW_BUSY: u32 = 1 << 19;
+    /// Not listed by COMMAND INFO (Redis's `CMD_PROTECTED`, for DEBUG/MODULE).
+    pub const PROTECTED: u32 = 1 << 20;
     pub const NAMES: [&str; 20] = [
         "write",
         "readonly",
@@ -144,14 +146,25 @@ pub mod ks {
 #[derive(Clone, Copy)]
 pub enum BeginSearch {
     Index(i32),
-    Keyword { keyword: &'static str, startfrom: i32 },
+    Keyword {
+        keyword: &'static str,
+        startfrom: i32,
+    },
 }
 
 /// How a key-spec finds keys once started.
 #[derive(Clone, Copy)]
 pub enum FindKeys {
-    Range { lastkey: i32, keystep: i32, limit: i32 },
-    Keynum { keynumidx: i32, firstkey: i32, keystep: i32 },
+    Range {
+        lastkey: i32,
+        keystep: i32,
+        limit: i32,
+    },
+    Keynum {
+        keynumidx: i32,
+        firstkey: i32,
+        keystep: i32,
+    },
 }
 
 /// One key specification (Redis 7 key-specs).
@@ -297,7 +310,7 @@ pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply,
     srv.stats.total_commands_processed += 1;
     match resolve(srv, client, args) {
         Err(e) => {
-            srv.stats.total_error_replies += 1;
+            srv.stats.count_error(&e);
             out.error(&e);
         }
         Ok(cmd) => {
@@ -314,10 +327,14 @@ pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply,
             } = ctx;
             bump(&cmd.stats.calls, 1);
             bump(&cmd.stats.usec, start.elapsed().as_micros() as u64);
-            if let Err(e) = res {
-                bump(&cmd.stats.failed, 1);
-                srv.stats.total_error_replies += 1;
-                out.error(e.text());
+            match res {
+                Err(e) => {
+                    bump(&cmd.stats.failed, 1);
+                    srv.stats.count_error(e.text());
+                    out.error(e.text());
+                }
+                Ok(()) if cmd.flags & flags::WRITE != 0 => srv.stats.dirty += 1,
+                Ok(()) => {}
             }
             client.last_cmd = cmd.name;
         }
@@ -374,7 +391,9 @@ fn resolve(
     }
     if !cmd.arity_ok(args.len()) {
         bump(&cmd.stats.rejected, 1);
-        return Err(format!("ERR wrong number of arguments for '{}' command", cmd.name).into_bytes());
+        return Err(
+            format!("ERR wrong number of arguments for '{}' command", cmd.name).into_bytes(),
+        );
     }
     if !client.authenticated && cmd.flags & flags::NO_AUTH == 0 && srv.config.requirepass.is_some()
     {
@@ -382,4 +401,76 @@ fn resolve(
         return Err(b"NOAUTH Authentication required.".to_vec());
     }
     Ok(cmd)
+}
+
+/// Positions of the key arguments of a command call, with their key-spec flags, found from
+/// the table's key specs (as COMMAND GETKEYS and key extraction need).
+pub fn key_positions(cmd: &Command, args: &Args<'_>) -> Vec<(usize, u32)> {
+    let argc = args.len() as i64;
+    let mut keys = Vec::new();
+    for spec in cmd.key_specs {
+        let start = match spec.begin {
+            BeginSearch::Index(i) => i as i64,
+            BeginSearch::Keyword { keyword, startfrom } => {
+                let (from, to, step): (i64, i64, i64) = if startfrom >= 0 {
+                    (startfrom as i64, argc - 1, 1)
+                } else {
+                    (argc + startfrom as i64, 1, -1)
+                };
+                let mut found = None;
+                let mut i = from;
+                while (step > 0 && i <= to) || (step < 0 && i >= to) {
+                    if args
+                        .get(i as usize)
+                        .eq_ignore_ascii_case(keyword.as_bytes())
+                    {
+                        found = Some(i + 1);
+                        break;
+                    }
+                    i += step;
+                }
+                match found {
+                    Some(i) => i,
+                    None => continue,
+                }
+            }
+        };
+        let (first, last, step) = match spec.find {
+            FindKeys::Range {
+                lastkey,
+                keystep,
+                limit,
+            } => {
+                let last = if lastkey >= 0 {
+                    start + lastkey as i64
+                } else if limit > 1 {
+                    start + (argc - 1 - start) / limit as i64
+                } else {
+                    argc + lastkey as i64
+                };
+                (start, last, keystep.max(1) as i64)
+            }
+            FindKeys::Keynum {
+                keynumidx,
+                firstkey,
+                keystep,
+            } => {
+                let n = crate::util::parse_i64(args.get((start + keynumidx as i64) as usize))
+                    .unwrap_or(0)
+                    .max(0);
+                let first = start + firstkey as i64;
+                (
+                    first,
+                    first + (n - 1) * keystep as i64,
+                    keystep.max(1) as i64,
+                )
+            }
+        };
+        let mut i = first;
+        while i <= last && i < argc && i > 0 {
+            keys.push((i as usize, spec.flags));
+            i += step;
+        }
+    }
+    keys
 }

@@ -28,7 +28,12 @@ pub static COMMANDS: [Command; 6] = [
         ..Command::new("echo", 2, echo)
     },
     Command {
-        flags: flags::ALLOW_BUSY | flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST | flags::NO_AUTH,
+        flags: flags::ALLOW_BUSY
+            | flags::NOSCRIPT
+            | flags::LOADING
+            | flags::STALE
+            | flags::FAST
+            | flags::NO_AUTH,
         acl: acl::FAST | CONN,
         group: "connection",
         since: "1.0.0",
@@ -46,7 +51,12 @@ pub static COMMANDS: [Command; 6] = [
         ..Command::new("select", 2, select)
     },
     Command {
-        flags: flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST | flags::NO_AUTH | flags::ALLOW_BUSY,
+        flags: flags::NOSCRIPT
+            | flags::LOADING
+            | flags::STALE
+            | flags::FAST
+            | flags::NO_AUTH
+            | flags::ALLOW_BUSY,
         acl: acl::FAST | CONN,
         group: "connection",
         since: "1.0.0",
@@ -55,7 +65,12 @@ pub static COMMANDS: [Command; 6] = [
         ..Command::new("auth", -2, auth)
     },
     Command {
-        flags: flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST | flags::NO_AUTH | flags::ALLOW_BUSY,
+        flags: flags::NOSCRIPT
+            | flags::LOADING
+            | flags::STALE
+            | flags::FAST
+            | flags::NO_AUTH
+            | flags::ALLOW_BUSY,
         acl: acl::FAST | CONN,
         group: "connection",
         since: "6.0.0",

@@ -159,7 +159,9 @@ fn exists(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn type_(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    let t = db.peek(&args[1], now).map_or("none", |e| e.value.type_name());
+    let t = db
+        .peek(&args[1], now)
+        .map_or("none", |e| e.value.type_name());
     out.simple(t);
     Ok(())
 }
@@ -239,10 +241,8 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64) -> CmdResult
     };
     let cur = e.expire_ms;
     let has = cur != crate::db::NO_EXPIRE;
-    let skip = (nx && has)
-        || (xx && !has)
-        || (gt && (!has || when <= cur))
-        || (lt && has && when >= cur);
+    let skip =
+        (nx && has) || (xx && !has) || (gt && (!has || when <= cur)) || (lt && has && when >= cur);
     if skip {
         out.int(0);
         return Ok(());

@@ -1,10 +1,15 @@
 //! Command implementations, one module per group (as Redis's `t_string.c`, `t_hash.c`, ...).
 //! Each module exports `COMMANDS`, its part of the command table.
 
+pub mod client;
+pub mod command;
 pub mod config;
 pub mod connection;
+pub mod debug;
 pub mod hash;
+pub mod info;
 pub mod keys;
+pub mod object;
 pub mod server;
 pub mod string;
 
@@ -14,6 +19,11 @@ use crate::command::Command;
 pub static GROUPS: &[&[Command]] = &[
     &connection::COMMANDS,
     &config::COMMANDS,
+    &client::COMMANDS,
+    &command::COMMANDS,
+    &info::COMMANDS,
+    &object::COMMANDS,
+    &debug::COMMANDS,
     &server::COMMANDS,
     &keys::COMMANDS,
     &string::COMMANDS,

@@ -45,6 +45,8 @@ pub struct Db {
     pub hits: u64,
     pub misses: u64,
     pub expired: u64,
+    /// Average TTL estimate in ms (INFO keyspace's avg_ttl).
+    pub avg_ttl: i64,
 }
 
 impl Db {

@@ -16,7 +16,10 @@ pub enum Value {
 pub enum StrValue {
     Int(i64),
     /// Bytes; `raw` marks values Redis would hold as `raw` (modified in place, or long).
-    Bytes { data: Vec<u8>, raw: bool },
+    Bytes {
+        data: Vec<u8>,
+        raw: bool,
+    },
 }
 
 impl Value {

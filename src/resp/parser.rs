@@ -74,6 +74,14 @@ impl<'a> Args<'a> {
             .map(move |&(s, e)| buf.get(s..e).unwrap_or(&[]))
     }
 
+    /// The arguments from `from` on, as their own `Args` (for commands that wrap commands).
+    pub fn shifted(&self, from: usize) -> Args<'a> {
+        Args {
+            buf: self.buf,
+            spans: self.spans.get(from..).unwrap_or(&[]),
+        }
+    }
+
     /// Builds `Args` over spans of a buffer (used by tests and internal callers).
     pub fn new(buf: &'a [u8], spans: &'a [(usize, usize)]) -> Self {
         Args { buf, spans }
@@ -304,12 +312,15 @@ pub fn split_args(line: &[u8], out: &mut Vec<u8>, spans: &mut Vec<(usize, usize)
                     return false;
                 }
                 let c = line[i];
-                if c == b'\\' && i + 3 < n && line[i + 1] == b'x'
-                    && let (Some(h), Some(l)) = (hex_val(line[i + 2]), hex_val(line[i + 3])) {
-                        out.push(h * 16 + l);
-                        i += 4;
-                        continue;
-                    }
+                if c == b'\\'
+                    && i + 3 < n
+                    && line[i + 1] == b'x'
+                    && let (Some(h), Some(l)) = (hex_val(line[i + 2]), hex_val(line[i + 3]))
+                {
+                    out.push(h * 16 + l);
+                    i += 4;
+                    continue;
+                }
                 if c == b'\\' && i + 1 < n {
                     i += 1;
                     out.push(match line[i] {
@@ -416,12 +427,30 @@ mod tests {
 
     #[test]
     fn protocol_errors() {
-        assert_eq!(all(b"*x\r\n").1, Some(ProtocolError::InvalidMultibulkLength));
-        assert_eq!(all(b"*1\r\n*1\r\n").1, Some(ProtocolError::ExpectedDollar(b'*')));
-        assert_eq!(all(b"*1\r\n$-1\r\n").1, Some(ProtocolError::InvalidBulkLength));
-        assert_eq!(all(b"set a \"b\r\n").1, Some(ProtocolError::UnbalancedQuotes));
-        assert_eq!(all(b"set a \"b\"c\r\n").1, Some(ProtocolError::UnbalancedQuotes));
-        assert_eq!(all(&vec![b'a'; INLINE_MAX + 1]).1, Some(ProtocolError::BigInline));
+        assert_eq!(
+            all(b"*x\r\n").1,
+            Some(ProtocolError::InvalidMultibulkLength)
+        );
+        assert_eq!(
+            all(b"*1\r\n*1\r\n").1,
+            Some(ProtocolError::ExpectedDollar(b'*'))
+        );
+        assert_eq!(
+            all(b"*1\r\n$-1\r\n").1,
+            Some(ProtocolError::InvalidBulkLength)
+        );
+        assert_eq!(
+            all(b"set a \"b\r\n").1,
+            Some(ProtocolError::UnbalancedQuotes)
+        );
+        assert_eq!(
+            all(b"set a \"b\"c\r\n").1,
+            Some(ProtocolError::UnbalancedQuotes)
+        );
+        assert_eq!(
+            all(&vec![b'a'; INLINE_MAX + 1]).1,
+            Some(ProtocolError::BigInline)
+        );
         assert_eq!(all(b"*0\r\n*-1\r\n\r\n").0.len(), 0);
     }
 

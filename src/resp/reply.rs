@@ -59,8 +59,10 @@ impl Reply {
     /// become spaces, as Redis does.
     pub fn error(&mut self, msg: &[u8]) {
         self.buf.push(b'-');
-        self.buf
-            .extend(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
+        self.buf.extend(
+            msg.iter()
+                .map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }),
+        );
         self.buf.extend_from_slice(b"\r\n");
     }
 
@@ -125,6 +127,17 @@ impl Reply {
             self.buf.extend_from_slice(b"\r\n");
         } else {
             self.bulk(s.as_bytes());
+        }
+    }
+
+    /// A big number: `(` in RESP3, a bulk string in RESP2.
+    pub fn bignum(&mut self, digits: &[u8]) {
+        if self.resp3 {
+            self.buf.push(b'(');
+            self.buf.extend_from_slice(digits);
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(digits);
         }
     }
 

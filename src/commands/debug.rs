@@ -1,0 +1,262 @@
+//! DEBUG (behind `enable-debug-command`, as in Redis 7.0): SLEEP, LOG, OBJECT, PROTOCOL,
+//! DIGEST, DIGEST-VALUE, SET-ACTIVE-EXPIRE, HELP.
+
+use crate::command::{Command, Ctx, acl, flags};
+use crate::db::{Entry, NO_EXPIRE, Value};
+use crate::error::{CmdError, CmdResult};
+use crate::resp::Args;
+use crate::sha1::{hex, mix_digest, xor_digest};
+
+pub static COMMANDS: [Command; 1] = [Command {
+    flags: flags::ADMIN | flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::PROTECTED,
+    acl: acl::ADMIN | acl::SLOW | acl::DANGEROUS,
+    group: "server",
+    since: "1.0.0",
+    summary: "A container for debugging commands",
+    complexity: "Depends on subcommand.",
+    ..Command::new("debug", -2, debug)
+}];
+
+const HELP: &[&str] = &[
+    "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "DIGEST",
+    "    Output a hex signature representing the current DB content.",
+    "DIGEST-VALUE <key> [<key> ...]",
+    "    Output a hex signature of the values of all the specified keys.",
+    "LOG <message>",
+    "    Write <message> to the server log.",
+    "OBJECT <key>",
+    "    Show low level info about `key` and associated value.",
+    "PROTOCOL <type>",
+    "    Reply with a test value of the specified type. <type> can be: string,",
+    "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+    "    true, false.",
+    "SET-ACTIVE-EXPIRE <0|1>",
+    "    Setting it to 0 disables expiring keys in background when they are not",
+    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+    "    default.",
+    "SLEEP <seconds>",
+    "    Stop the server for <seconds>. Decimals allowed.",
+    "HELP",
+    "    Prints this help.",
+];
+
+/// Whether this client may run DEBUG under `enable-debug-command` (no / yes / local).
+fn allowed(ctx: &Ctx<'_>) -> bool {
+    match ctx.srv.config.enable_debug_command.as_str() {
+        "yes" => true,
+        "local" => {
+            ctx.client.is_unix
+                || ctx.client.addr.starts_with("127.")
+                || ctx.client.addr.starts_with("[::1]")
+        }
+        _ => false,
+    }
+}
+
+/// Type codes Redis mixes into digests (`OBJ_STRING` = 0 ... `OBJ_HASH` = 4).
+fn type_code(v: &Value) -> u32 {
+    match v {
+        Value::Str(_) => 0,
+        Value::Hash(_) => 4,
+    }
+}
+
+/// Redis's `xorObjectDigest`: a value's contribution to a digest.
+fn object_digest(digest: &mut [u8; 20], e: &Entry) {
+    mix_digest(digest, &type_code(&e.value).to_be_bytes());
+    match &e.value {
+        Value::Str(s) => {
+            let mut tmp = [0u8; 20];
+            mix_digest(digest, s.as_bytes(&mut tmp));
+        }
+        Value::Hash(h) => {
+            for (f, v) in h.iter() {
+                let mut ed = [0u8; 20];
+                mix_digest(&mut ed, f);
+                mix_digest(&mut ed, v);
+                xor_digest(digest, &ed);
+            }
+        }
+    }
+    if e.expire_ms != NO_EXPIRE {
+        xor_digest(digest, b"!!expire!!");
+    }
+}
+
+/// DEBUG DIGEST over every database (all zeros when empty).
+fn dataset_digest(ctx: &mut Ctx<'_>) -> [u8; 20] {
+    let mut fin = [0u8; 20];
+    for (j, db) in ctx.srv.dbs.iter().enumerate() {
+        if db.is_empty() {
+            continue;
+        }
+        mix_digest(&mut fin, &(j as u32).to_be_bytes());
+        for (k, e) in db.iter() {
+            let mut d = [0u8; 20];
+            mix_digest(&mut d, k);
+            object_digest(&mut d, e);
+            xor_digest(&mut fin, &d);
+        }
+    }
+    fin
+}
+
+fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    if !allowed(ctx) {
+        return Err(CmdError::msg(
+            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+        ));
+    }
+    let sub = args[1].to_ascii_lowercase();
+    let argc = args.len();
+    match (sub.as_slice(), argc) {
+        (b"help", 2) => crate::commands::client::reply_help(ctx, HELP),
+        (b"sleep", 3) => {
+            let secs = std::str::from_utf8(&args[2])
+                .ok()
+                .and_then(|s| s.trim().parse::<f64>().ok())
+                .unwrap_or(0.0);
+            if secs > 0.0 && secs.is_finite() {
+                std::thread::sleep(std::time::Duration::from_secs_f64(secs));
+            }
+            ctx.out.ok();
+        }
+        (b"log", 3) => {
+            log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&args[2]));
+            ctx.out.ok();
+        }
+        (b"set-active-expire", 3) => {
+            ctx.srv.active_expire = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
+            ctx.out.ok();
+        }
+        (b"object", 3) => {
+            let now = ctx.now_ms;
+            let line = match ctx.db().peek(&args[2], now) {
+                None => return Err(CmdError::NoSuchKey),
+                Some(e) => {
+                    let shared = crate::commands::object::is_shared_int(&e.value);
+                    let idle = crate::commands::object::lru_idle_seconds(e.lru);
+                    format!(
+                        "Value at:{:p} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
+                        &e.value as *const Value,
+                        if shared { i32::MAX } else { 1 },
+                        e.value.encoding(),
+                        serialized_len(&e.value),
+                        e.lru,
+                        idle
+                    )
+                }
+            };
+            ctx.out.simple(&line);
+        }
+        (b"digest", 2) => {
+            let d = dataset_digest(ctx);
+            ctx.out.simple(&hex(&d));
+        }
+        (b"digest-value", _) => {
+            let now = ctx.now_ms;
+            let (db, out) = ctx.db_out();
+            out.array(argc - 2);
+            for k in args.iter_from(2) {
+                let mut d = [0u8; 20];
+                if let Some(e) = db.peek(k, now) {
+                    object_digest(&mut d, e);
+                }
+                out.simple(&hex(&d));
+            }
+        }
+        (b"protocol", 3) => protocol(ctx, &args[2])?,
+        _ => {
+            let mut e = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+            e.extend_from_slice(&args[1]);
+            e.extend_from_slice(b"'. Try DEBUG HELP.");
+            return Err(CmdError::Bytes(e));
+        }
+    }
+    Ok(())
+}
+
+/// Approximate RDB length of a value (DEBUG OBJECT's serializedlength), uncompressed.
+fn serialized_len(v: &Value) -> usize {
+    fn str_len(n: usize) -> usize {
+        n + if n < 64 {
+            1
+        } else if n < 16384 {
+            2
+        } else {
+            5
+        }
+    }
+    match v {
+        Value::Str(crate::db::StrValue::Int(n)) => match *n {
+            -128..=127 => 2,
+            -32768..=32767 => 3,
+            -2147483648..=2147483647 => 5,
+            _ => str_len(n.to_string().len()),
+        },
+        Value::Str(s) => str_len(s.len()),
+        Value::Hash(h) => str_len(
+            h.iter()
+                .map(|(f, v)| str_len(f.len()) + str_len(v.len()))
+                .sum(),
+        ),
+    }
+}
+
+fn protocol(ctx: &mut Ctx<'_>, kind: &[u8]) -> CmdResult {
+    let out = &mut *ctx.out;
+    match kind.to_ascii_lowercase().as_slice() {
+        b"string" => out.bulk(b"Hello World"),
+        b"integer" => out.int(12345),
+        // The fixed test value Redis sends (not an approximation of pi).
+        #[allow(clippy::approx_constant)]
+        b"double" => out.double(3.141),
+        b"bignum" => out.bignum(b"1234567999999999999999999999999999999"),
+        b"null" => out.null(),
+        b"array" => {
+            out.array(3);
+            (0..3).for_each(|i| out.int(i));
+        }
+        b"set" => {
+            out.set(3);
+            (0..3).for_each(|i| out.int(i));
+        }
+        b"map" => {
+            out.map(3);
+            for i in 0..3 {
+                out.int(i);
+                out.boolean(i == 1);
+            }
+        }
+        b"attrib" => {
+            // Attributes exist only in RESP3; RESP2 gets just the reply.
+            if out.resp3 {
+                out.buf.extend_from_slice(b"|1\r\n");
+                out.bulk(b"key-popularity");
+                out.array(2);
+                out.bulk(b"key:123");
+                out.int(90);
+            }
+            out.bulk(b"Some real reply following the attribute");
+        }
+        b"push" => {
+            if !out.resp3 {
+                return Err(CmdError::msg("ERR RESP2 is not supported by this command"));
+            }
+            out.buf.extend_from_slice(b">2\r\n");
+            out.bulk(b"server-cpu-usage");
+            out.int(42);
+            out.bulk(b"Some real reply following the push reply");
+        }
+        b"verbatim" => out.verbatim(b"This is a verbatim\nstring"),
+        b"true" => out.boolean(true),
+        b"false" => out.boolean(false),
+        _ => {
+            return Err(CmdError::msg(
+                "ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false",
+            ));
+        }
+    }
+    Ok(())
+}
