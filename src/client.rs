@@ -104,8 +104,8 @@ pub struct Client {
 
 /// What one read did.
 pub enum ReadOutcome {
-    /// Read this many bytes; the socket may have more if it filled the chunk.
-    Data(usize),
+    /// Read this many bytes; `full` when they filled the buffer (the socket may have more).
+    Data { n: usize, full: bool },
     /// Nothing to read now.
     WouldBlock,
     /// The peer closed or the read failed: free the client.
@@ -140,14 +140,17 @@ impl Client {
             self.query.resize(want, 0);
         }
         let room = &mut self.query[self.qend..];
+        let cap = room.len();
         match self.stream.read(room) {
             Ok(0) => ReadOutcome::Closed,
             Ok(n) => {
                 self.qend += n;
-                ReadOutcome::Data(n)
+                ReadOutcome::Data { n, full: n == cap }
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => ReadOutcome::WouldBlock,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => ReadOutcome::Data(0),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                ReadOutcome::Data { n: 0, full: true }
+            }
             Err(e) => {
                 log::debug!("read error from client {}: {e}", self.state.id);
                 ReadOutcome::Closed
@@ -161,6 +164,7 @@ impl Client {
             max_bulk_len: srv.config.proto_max_bulk_len,
             authenticated: self.state.authenticated,
         };
+        srv.cmd_clock = std::time::Instant::now();
         while !self.state.close_after_reply && !self.state.close_asap {
             if !self.parser.in_progress() {
                 self.cmd_start = self.qpos;

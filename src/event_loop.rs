@@ -11,7 +11,7 @@ use mio::{Events, Interest, Poll, Token};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 
-use crate::client::{Client, ClientState, READ_CHUNK, ReadOutcome};
+use crate::client::{Client, ClientState, ReadOutcome};
 use crate::server::ServerState;
 use crate::stream::Stream;
 
@@ -262,7 +262,7 @@ impl EventLoop {
         };
         let mut free = false;
         match c.read_input() {
-            ReadOutcome::Data(n) => {
+            ReadOutcome::Data { n, full } => {
                 self.srv.stats.net_input_bytes += n as u64;
                 self.srv.stats.reads_processed += 1;
                 if c.query_len() > self.srv.config.client_query_buffer_limit {
@@ -274,7 +274,7 @@ impl EventLoop {
                     free = true;
                 } else {
                     c.process_input(&mut self.srv);
-                    if n == READ_CHUNK && !c.state.close_after_reply {
+                    if full && !c.state.close_after_reply {
                         self.pending_reads.push(t);
                     }
                 }

@@ -96,6 +96,11 @@ pub struct ServerState {
     /// Heap bytes in use once start-up finished (INFO's used_memory_startup).
     pub used_memory_startup: usize,
     last_metrics_ms: i64,
+    /// Wall clock derived from the monotonic clock (re-synced by the cron).
+    pub clock: crate::util::Clock,
+    /// When the previous command finished (or the current batch started): the next
+    /// command's start time, so each command costs one clock read.
+    pub cmd_clock: std::time::Instant,
 }
 
 impl ServerState {
@@ -126,6 +131,8 @@ impl ServerState {
             active_expire: true,
             used_memory_startup: 0,
             last_metrics_ms: 0,
+            clock: crate::util::Clock::new(),
+            cmd_clock: std::time::Instant::now(),
         }
     }
 
@@ -133,6 +140,8 @@ impl ServerState {
     /// memory peak.
     pub fn cron(&mut self, now_ms: i64) {
         crate::alloc::update_peak();
+        crate::db::update_lru_clock();
+        self.clock = crate::util::Clock::new();
         if now_ms - self.last_metrics_ms >= 100 {
             self.last_metrics_ms = now_ms;
             let st = &mut self.stats;

@@ -201,6 +201,35 @@ pub fn now_ms() -> i64 {
     now_us() / 1000
 }
 
+/// Wall-clock time read through the (cheaper to pair) monotonic clock: one `Instant` gives
+/// both a duration and the Unix time.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    base: std::time::Instant,
+    base_unix_us: i64,
+}
+
+impl Clock {
+    pub fn new() -> Self {
+        Clock {
+            base: std::time::Instant::now(),
+            base_unix_us: now_us(),
+        }
+    }
+
+    /// Unix milliseconds at instant `t`.
+    pub fn unix_ms(&self, t: std::time::Instant) -> i64 {
+        let d = t.saturating_duration_since(self.base).as_micros() as i64;
+        (self.base_unix_us + d) / 1000
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Microseconds since the Unix epoch.
 pub fn now_us() -> i64 {
     std::time::SystemTime::now()

@@ -305,7 +305,8 @@ fn bump(c: &AtomicU64, by: u64) {
 /// Runs one parsed command: lookup, arity and auth checks, the handler, error reply, stats.
 pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply, args: &Args<'_>) {
     let mark = out.mark();
-    let now_ms = crate::util::now_ms();
+    let start = srv.cmd_clock;
+    let now_ms = srv.clock.unix_ms(start);
     client.last_interaction_ms = now_ms;
     srv.stats.total_commands_processed += 1;
     match resolve(srv, client, args) {
@@ -314,7 +315,6 @@ pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply,
             out.error(&e);
         }
         Ok(cmd) => {
-            let start = std::time::Instant::now();
             let mut ctx = Ctx {
                 srv,
                 client,
@@ -325,8 +325,10 @@ pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply,
             let Ctx {
                 srv, client, out, ..
             } = ctx;
+            let end = std::time::Instant::now();
+            srv.cmd_clock = end;
             bump(&cmd.stats.calls, 1);
-            bump(&cmd.stats.usec, start.elapsed().as_micros() as u64);
+            bump(&cmd.stats.usec, (end - start).as_micros() as u64);
             match res {
                 Err(e) => {
                     bump(&cmd.stats.failed, 1);

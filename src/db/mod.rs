@@ -31,9 +31,20 @@ impl Entry {
     }
 }
 
-/// The LRU clock: seconds, wrapping at 24 bits as Redis's does.
+static LRU_CLOCK: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The LRU clock: seconds, wrapping at 24 bits as Redis's does. Cached: refreshed by
+/// [`update_lru_clock`] from the cron (`hz` times a second), like Redis's `server.lruclock`.
 pub fn lru_clock() -> u32 {
-    ((crate::util::now_ms() / 1000) & 0xFF_FFFF) as u32
+    let v = LRU_CLOCK.load(std::sync::atomic::Ordering::Relaxed);
+    if v == 0 { update_lru_clock() } else { v }
+}
+
+/// Recomputes the cached LRU clock from the wall clock.
+pub fn update_lru_clock() -> u32 {
+    let v = ((crate::util::now_ms() / 1000) & 0xFF_FFFF) as u32;
+    LRU_CLOCK.store(v, std::sync::atomic::Ordering::Relaxed);
+    v
 }
 
 /// One logical database.
