@@ -1,0 +1,87 @@
+//! The ferrokv process: command line, signals, logging.
+mod common;
+use common::*;
+use std::process::Command;
+use std::time::Duration;
+
+#[test]
+fn version_and_help() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrokv"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.starts_with("ferrokv v=") && s.contains("7.0.15"), "{s}");
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrokv"))
+        .arg("-h")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Usage: ./ferrokv [/path/to/redis.conf]")
+    );
+}
+
+fn signal(pid: u32, sig: &str) {
+    let st = Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+#[test]
+fn sigterm_and_sigint_shut_down_cleanly() {
+    for sig in ["-TERM", "-INT"] {
+        let mut srv = Server::start(&[]);
+        let mut c = srv.connect();
+        assert_eq!(c.cmd("PING"), b"+PONG\r\n");
+        signal(srv.pid(), sig);
+        let st = srv.wait_exit(Duration::from_secs(5)).expect("exited");
+        assert!(st.success(), "{sig}: {st:?}");
+    }
+}
+
+#[test]
+fn logfile_and_loglevel() {
+    let dir = std::env::temp_dir().join(format!("ferrokv-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("server.log");
+    let log_s = log.to_str().unwrap();
+    let mut srv = Server::start(&[
+        "--logfile",
+        log_s,
+        "--loglevel",
+        "verbose",
+        "--enable-debug-command",
+        "yes",
+    ]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("DEBUG LOG hello-from-test"), b"+OK\r\n");
+    signal(srv.pid(), "-TERM");
+    srv.wait_exit(Duration::from_secs(5)).expect("exited");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("# DEBUG LOG: hello-from-test"), "{text}");
+    assert!(text.contains("Ready to accept connections"), "{text}");
+    // Redis's line format: pid:role day month year time level-mark message.
+    let line = text.lines().next().unwrap();
+    let mut parts = line.split(' ');
+    let pid_role = parts.next().unwrap();
+    assert!(pid_role.ends_with(":M"), "{line}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn idle_timeout_closes_clients() {
+    let srv = Server::start(&["--timeout", "1"]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("PING"), b"+PONG\r\n");
+    let t = std::time::Instant::now();
+    assert_eq!(c.read_to_close(), b"");
+    let waited = t.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(4),
+        "{waited:?}"
+    );
+}
