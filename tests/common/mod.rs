@@ -136,7 +136,11 @@ impl Conn {
         let mut b = [0u8; 1];
         loop {
             let n = self.s.read(&mut b).expect("read");
-            assert!(n == 1, "connection closed mid-reply; got so far: {:?}", String::from_utf8_lossy(out));
+            assert!(
+                n == 1,
+                "connection closed mid-reply; got so far: {:?}",
+                String::from_utf8_lossy(out)
+            );
             out.push(b[0]);
             line.push(b[0]);
             if line.ends_with(b"\r\n") {
@@ -155,7 +159,10 @@ impl Conn {
     fn read_value(&mut self, out: &mut Vec<u8>) {
         let line = self.read_line(out);
         let (tag, rest) = (line[0], &line[1..]);
-        let n: i64 = std::str::from_utf8(rest).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let n: i64 = std::str::from_utf8(rest)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         match tag {
             b'$' | b'=' | b'!' if n >= 0 => self.read_exact_into(n as usize + 2, out),
             b'*' | b'~' | b'>' if n > 0 => {
@@ -174,7 +181,9 @@ impl Conn {
 
     /// Reads until the server closes the connection (or 5 s pass); returns everything read.
     pub fn read_to_close(&mut self) -> Vec<u8> {
-        self.s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        self.s
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
         let mut out = Vec::new();
         let mut buf = [0u8; 65536];
         loop {
