@@ -235,3 +235,30 @@ impl Entry {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// String-command helpers (added by the strings work; built only on the public API above).
+
+impl Db {
+    /// Stores `value` at `key` as Redis's `setKey` does after `lookupKeyWrite`: an expired key is
+    /// reaped first; an existing entry is updated in place (no key allocation). `expire_ms`:
+    /// `Some(t)` sets the TTL to `t` ([`NO_EXPIRE`] clears it), `None` keeps it (KEEPTTL).
+    pub fn set_str(&mut self, key: &[u8], value: Value, now: i64, expire_ms: Option<i64>) {
+        if let Some(e) = self.lookup_write(key, now) {
+            e.value = value;
+            let cur = e.expire_ms;
+            if let Some(t) = expire_ms
+                && t != cur
+            {
+                self.set_expire(key, t);
+            }
+            return;
+        }
+        self.set(key, value);
+        if let Some(t) = expire_ms
+            && t != NO_EXPIRE
+        {
+            self.set_expire(key, t);
+        }
+    }
+}

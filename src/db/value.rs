@@ -69,6 +69,42 @@ impl StrValue {
         }
     }
 
+    /// A string Redis builds with `createStringObject`: `embstr` up to [`EMBSTR_MAX`] bytes,
+    /// `raw` beyond, never `int` (INCRBYFLOAT results).
+    pub fn plain(data: Vec<u8>) -> Self {
+        StrValue::Bytes { data, raw: false }
+    }
+
+    /// A string Redis holds as `raw` whatever its length (created by SETRANGE).
+    pub fn raw(data: Vec<u8>) -> Self {
+        StrValue::Bytes { data, raw: true }
+    }
+
+    /// The integer value as Redis's `getLongLongFromObject` reads it (`string2ll` on bytes).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            StrValue::Int(v) => Some(*v),
+            StrValue::Bytes { data, .. } => crate::util::parse_i64(data),
+        }
+    }
+
+    /// Mutable bytes for in-place edits (APPEND, SETRANGE): like Redis's
+    /// `dbUnshareStringValue`, the value becomes `raw` whatever its previous encoding.
+    pub fn make_raw(&mut self) -> &mut Vec<u8> {
+        if let StrValue::Int(v) = *self {
+            let mut tmp = [0u8; 20];
+            let data = crate::resp::reply::fmt_int(v, &mut tmp).to_vec();
+            *self = StrValue::raw(data);
+        }
+        match self {
+            StrValue::Bytes { data, raw } => {
+                *raw = true;
+                data
+            }
+            StrValue::Int(_) => unreachable!("converted to bytes above"),
+        }
+    }
+
     /// The value's bytes, formatting integers into `tmp`.
     pub fn as_bytes<'a>(&'a self, tmp: &'a mut [u8; 20]) -> &'a [u8] {
         match self {
