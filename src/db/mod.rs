@@ -1,6 +1,7 @@
 //! The keyspace: one [`Db`] per logical database, each a dict of keys to [`Entry`]s, with lazy
 //! expiry on every access path.
 
+pub mod dict;
 pub mod hash;
 pub mod value;
 
