@@ -211,6 +211,9 @@ pub struct Command {
     pub summary: &'static str,
     pub complexity: &'static str,
     pub handler: Handler,
+    /// Refines the flags of a `variable_flags` key spec for one call, as Redis's getkeys_proc
+    /// does (SET without GET overwrites its key). Gets the call and the spec's flags.
+    pub key_flags: Option<fn(&Args<'_>, u32) -> u32>,
     pub subcommands: &'static [Command],
     pub stats: CmdStats,
 }
@@ -233,6 +236,7 @@ impl Command {
             summary: "",
             complexity: "",
             handler,
+            key_flags: None,
             subcommands: &[],
             stats: CmdStats::new(),
         }
@@ -468,9 +472,13 @@ pub fn key_positions(cmd: &Command, args: &Args<'_>) -> Vec<(usize, u32)> {
                 )
             }
         };
+        let flags = match cmd.key_flags {
+            Some(f) if spec.flags & ks::VARIABLE_FLAGS != 0 => f(args, spec.flags),
+            _ => spec.flags,
+        };
         let mut i = first;
         while i <= last && i < argc && i > 0 {
-            keys.push((i as usize, spec.flags));
+            keys.push((i as usize, flags));
             i += step;
         }
     }

@@ -85,16 +85,19 @@ const fn cmd(
 
 pub static COMMANDS: [Command; 22] = [
     cmd("get", 2, get, R | FAST, AR | acl::FAST, RO_ACCESS, "1.0.0", "Get the value of a key"),
-    cmd(
-        "set",
-        -3,
-        set,
-        W | DOOM,
-        AW | acl::SLOW,
-        SET_KS,
-        "1.0.0",
-        "Set the string value of a key",
-    ),
+    Command {
+        key_flags: Some(set_key_flags),
+        ..cmd(
+            "set",
+            -3,
+            set,
+            W | DOOM,
+            AW | acl::SLOW,
+            SET_KS,
+            "1.0.0",
+            "Set the string value of a key",
+        )
+    },
     cmd(
         "setnx",
         3,
@@ -450,6 +453,16 @@ fn get(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     reply_get(db, out, &args[1], now)
+}
+
+/// SET reads its key only with GET; otherwise it overwrites (Redis's `setGetKeys`).
+fn set_key_flags(args: &Args<'_>, flags: u32) -> u32 {
+    let get = (3..args.len()).any(|i| args[i].eq_ignore_ascii_case(b"get"));
+    if get {
+        flags & !ks::VARIABLE_FLAGS
+    } else {
+        ks::OW | ks::UPDATE
+    }
 }
 
 fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {

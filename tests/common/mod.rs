@@ -4,6 +4,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 /// A running server, killed on drop.
@@ -12,10 +13,19 @@ pub struct Server {
     child: Child,
 }
 
-/// A port nobody listens on right now.
+/// A port nobody listens on right now, outside the kernel's ephemeral range (so no client
+/// socket can hold it) and distinct for every call in this process (so two tests running in
+/// parallel never race for the same port).
 pub fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind ephemeral port");
-    l.local_addr().unwrap().port()
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let base = (std::process::id() % 400) * 40;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = (12000 + (base + n) % 20000) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 impl Server {
