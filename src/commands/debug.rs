@@ -58,6 +58,9 @@ fn allowed(ctx: &Ctx<'_>) -> bool {
 fn type_code(v: &Value) -> u32 {
     match v {
         Value::Str(_) => 0,
+        Value::List(_) => 1,
+        Value::Set(_) => 2,
+        Value::ZSet(_) => 3,
         Value::Hash(_) => 4,
     }
 }
@@ -70,6 +73,18 @@ fn object_digest(digest: &mut [u8; 20], e: &Entry) {
             let mut tmp = [0u8; 20];
             mix_digest(digest, s.as_bytes(&mut tmp));
         }
+        Value::List(l) => l.for_each(|item| mix_digest(digest, item)),
+        Value::Set(s) => s.for_each(|m| {
+            let mut ed = [0u8; 20];
+            mix_digest(&mut ed, m);
+            xor_digest(digest, &ed);
+        }),
+        Value::ZSet(z) => z.for_each(|m, score| {
+            let mut ed = [0u8; 20];
+            mix_digest(&mut ed, m);
+            mix_digest(&mut ed, crate::util::fmt_double(score).as_bytes());
+            xor_digest(digest, &ed);
+        }),
         Value::Hash(h) => {
             for (f, v) in h.iter() {
                 let mut ed = [0u8; 20];
@@ -196,6 +211,21 @@ fn serialized_len(v: &Value) -> usize {
             _ => str_len(n.to_string().len()),
         },
         Value::Str(s) => str_len(s.len()),
+        Value::List(l) => {
+            let mut n = 0;
+            l.for_each(|i| n += str_len(i.len()));
+            n
+        }
+        Value::Set(s) => {
+            let mut n = 0;
+            s.for_each(|m| n += str_len(m.len()));
+            n
+        }
+        Value::ZSet(z) => {
+            let mut n = 0;
+            z.for_each(|m, _| n += str_len(m.len()) + 8);
+            n
+        }
         Value::Hash(h) => str_len(
             h.iter()
                 .map(|(f, v)| str_len(f.len()) + str_len(v.len()))

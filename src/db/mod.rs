@@ -3,7 +3,10 @@
 
 pub mod dict;
 pub mod hash;
+pub mod list;
+pub mod set;
 pub mod value;
+pub mod zset;
 
 use std::collections::HashMap;
 
@@ -232,6 +235,48 @@ impl Entry {
     pub fn as_hash_mut(&mut self) -> Result<&mut hash::Hash, CmdError> {
         match &mut self.value {
             Value::Hash(h) => Ok(h),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+
+    pub fn as_list(&self) -> Result<&list::List, CmdError> {
+        match &self.value {
+            Value::List(v) => Ok(v),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+
+    pub fn as_list_mut(&mut self) -> Result<&mut list::List, CmdError> {
+        match &mut self.value {
+            Value::List(v) => Ok(v),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+
+    pub fn as_set(&self) -> Result<&set::Set, CmdError> {
+        match &self.value {
+            Value::Set(v) => Ok(v),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+
+    pub fn as_set_mut(&mut self) -> Result<&mut set::Set, CmdError> {
+        match &mut self.value {
+            Value::Set(v) => Ok(v),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+
+    pub fn as_zset(&self) -> Result<&zset::ZSet, CmdError> {
+        match &self.value {
+            Value::ZSet(v) => Ok(v),
+            _ => Err(CmdError::WrongType),
+        }
+    }
+
+    pub fn as_zset_mut(&mut self) -> Result<&mut zset::ZSet, CmdError> {
+        match &mut self.value {
+            Value::ZSet(v) => Ok(v),
             _ => Err(CmdError::WrongType),
         }
     }

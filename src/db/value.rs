@@ -1,6 +1,9 @@
 //! Values stored in the keyspace, and how OBJECT ENCODING names their encodings.
 
 use super::hash::Hash;
+use super::list::List;
+use super::set::Set;
+use super::zset::ZSet;
 
 /// Strings up to this length are reported as `embstr` (Redis's `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`).
 pub const EMBSTR_MAX: usize = 44;
@@ -8,6 +11,9 @@ pub const EMBSTR_MAX: usize = 44;
 /// A value of any type.
 pub enum Value {
     Str(StrValue),
+    List(List),
+    Set(Set),
+    ZSet(ZSet),
     Hash(Hash),
 }
 
@@ -27,6 +33,9 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
             Value::Hash(_) => "hash",
         }
     }
@@ -42,6 +51,9 @@ impl Value {
                     "embstr"
                 }
             }
+            Value::List(l) => l.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
             Value::Hash(h) => h.encoding(),
         }
     }
@@ -49,6 +61,9 @@ impl Value {
     pub fn is_empty_collection(&self) -> bool {
         match self {
             Value::Str(_) => false,
+            Value::List(l) => l.is_empty(),
+            Value::Set(s) => s.is_empty(),
+            Value::ZSet(z) => z.is_empty(),
             Value::Hash(h) => h.is_empty(),
         }
     }
