@@ -156,7 +156,7 @@ fn parse_dec(neg: bool, s: &[u8]) -> Option<Rounded> {
     let nd = sig.len() as i64;
     // value is in [10^(e+nd-1), 10^(e+nd)); max is ~1.19e4932, half the smallest subnormal is
     // ~1.82e-4951.
-    if e + nd - 1 >= 4933 {
+    if e + nd > 4933 {
         return Some(Rounded::Overflow);
     }
     if e + nd < -4952 {
@@ -434,7 +434,11 @@ impl Big {
             return true;
         }
         let part = i % 32;
-        part != 0 && self.limbs.get(i / 32).is_some_and(|&l| l & ((1 << part) - 1) != 0)
+        part != 0
+            && self
+                .limbs
+                .get(i / 32)
+                .is_some_and(|&l| l & ((1 << part) - 1) != 0)
     }
 
     /// The low 64 bits.
@@ -636,4 +640,3 @@ impl Big {
         out
     }
 }
-

@@ -57,7 +57,9 @@ const AR: u32 = acl::READ | acl::STRING;
 
 const GETRANGE_COMPLEXITY: &str = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.";
 
-/// A one-key string command: first/last/step 1/1/1, group `string`.
+/// A one-key string command: first/last/step 1/1/1, group `string`. (A table row: one
+/// argument per column.)
+#[allow(clippy::too_many_arguments)]
 const fn cmd(
     name: &'static str,
     arity: i32,
@@ -84,7 +86,16 @@ const fn cmd(
 }
 
 pub static COMMANDS: [Command; 22] = [
-    cmd("get", 2, get, R | FAST, AR | acl::FAST, RO_ACCESS, "1.0.0", "Get the value of a key"),
+    cmd(
+        "get",
+        2,
+        get,
+        R | FAST,
+        AR | acl::FAST,
+        RO_ACCESS,
+        "1.0.0",
+        "Get the value of a key",
+    ),
     Command {
         key_flags: Some(set_key_flags),
         ..cmd(
@@ -179,7 +190,10 @@ pub static COMMANDS: [Command; 22] = [
         last_key: -1,
         step: 2,
         key_specs: MSET_KS,
-        tips: &["request_policy:multi_shard", "response_policy:all_succeeded"],
+        tips: &[
+            "request_policy:multi_shard",
+            "response_policy:all_succeeded",
+        ],
         group: "string",
         since: "1.0.1",
         summary: "Set multiple keys to multiple values",
@@ -386,9 +400,8 @@ fn parse_ext<'a>(args: &Args<'a>, from: usize, is_set: bool) -> Result<ExtOpts<'
         let has_next = j + 1 < args.len();
         let exp = o.expire.map(|(k, _)| k);
         // An expire of another kind, KEEPTTL or PERSIST excludes a new expire option.
-        let exp_ok = |k: ExpireKind| {
-            !o.keepttl && !o.persist && exp.is_none_or(|e| e == k) && has_next
-        };
+        let exp_ok =
+            |k: ExpireKind| !o.keepttl && !o.persist && exp.is_none_or(|e| e == k) && has_next;
         let kind = if opt.eq_ignore_ascii_case(b"ex") {
             Some(ExpireKind::Ex)
         } else if opt.eq_ignore_ascii_case(b"px") {
@@ -511,7 +524,12 @@ fn setex_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, kind: ExpireKind, cmd: &str
     let now = ctx.now_ms;
     let when = expire_at(kind, &args[2], now, cmd)?;
     let (db, out) = ctx.db_out();
-    db.set_str(&args[1], Value::Str(StrValue::from_bytes(&args[3])), now, Some(when));
+    db.set_str(
+        &args[1],
+        Value::Str(StrValue::from_bytes(&args[3])),
+        now,
+        Some(when),
+    );
     out.ok();
     Ok(())
 }
@@ -528,7 +546,12 @@ fn getset(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     reply_get(db, out, &args[1], now)?;
-    db.set_str(&args[1], Value::Str(StrValue::from_bytes(&args[2])), now, Some(NO_EXPIRE));
+    db.set_str(
+        &args[1],
+        Value::Str(StrValue::from_bytes(&args[2])),
+        now,
+        Some(NO_EXPIRE),
+    );
     Ok(())
 }
 
