@@ -195,7 +195,7 @@ impl Client {
         if self.qpos == 0 {
             return;
         }
-        if self.qpos == self.qend {
+        if self.qpos == self.qend && !self.parser.in_progress() {
             self.qpos = 0;
             self.qend = 0;
             // Give back memory after a burst of large requests.

@@ -3,6 +3,7 @@
 //! `processCommand` in Redis terms: find the command (case-insensitively, without allocating),
 //! check its arity from the table, run the handler, and turn a returned error into the reply.
 
+pub mod docs;
 pub mod table;
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -364,16 +365,18 @@ fn resolve(
     args: &Args<'_>,
 ) -> Result<&'static Command, Vec<u8>> {
     let name = args.get(0);
+    // Redis formats these with `%.128s`: a NUL ends the text.
+    let cstr = |a: &'_ [u8]| -> usize { memchr::memchr(0, a).unwrap_or(a.len()) };
     let Some(mut cmd) = srv.commands.lookup(name) else {
         let mut e = b"ERR unknown command '".to_vec();
-        e.extend_from_slice(&name[..name.len().min(128)]);
+        e.extend_from_slice(&name[..cstr(name).min(128)]);
         e.extend_from_slice(b"', with args beginning with: ");
         let mut shown = 0usize;
         for a in args.iter_from(1) {
             if shown >= 128 {
                 break;
             }
-            let take = a.len().min(128 - shown);
+            let take = cstr(a).min(128 - shown);
             e.push(b'\'');
             e.extend_from_slice(&a[..take]);
             e.extend_from_slice(b"' ");
@@ -387,7 +390,7 @@ fn resolve(
             Some(s) => cmd = s,
             None => {
                 let mut e = b"ERR unknown subcommand '".to_vec();
-                e.extend_from_slice(&sub[..sub.len().min(128)]);
+                e.extend_from_slice(&sub[..cstr(sub).min(128)]);
                 e.extend_from_slice(b"'. Try ");
                 e.extend(name.iter().map(|c| c.to_ascii_uppercase()));
                 e.extend_from_slice(b" HELP.");

@@ -491,7 +491,9 @@ fn reply(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     } else if mode.eq_ignore_ascii_case(b"off") {
         ctx.client.reply_mode = ReplyMode::Off;
     } else if mode.eq_ignore_ascii_case(b"skip") {
-        if ctx.client.reply_mode == ReplyMode::On {
+        // As Redis: unless replies are off, the next command is skipped (even when this
+        // SKIP is itself being skipped).
+        if ctx.client.reply_mode != ReplyMode::Off {
             ctx.client.reply_mode = ReplyMode::SkipNext;
         }
     } else {

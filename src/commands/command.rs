@@ -230,7 +230,8 @@ fn reply_info(out: &mut Reply, cmd: &Command) {
 /// One COMMAND DOCS entry's value (a map).
 fn reply_docs(out: &mut Reply, cmd: &Command) {
     let subs = !cmd.subcommands.is_empty();
-    out.map(4 + subs as usize);
+    let extra = crate::command::docs::lookup(cmd.name);
+    out.map(4 + subs as usize + extra.map_or(0, |d| d.field_count()));
     out.bulk(b"summary");
     out.bulk(cmd.summary.as_bytes());
     out.bulk(b"since");
@@ -239,6 +240,9 @@ fn reply_docs(out: &mut Reply, cmd: &Command) {
     out.bulk(cmd.group.as_bytes());
     out.bulk(b"complexity");
     out.bulk(cmd.complexity.as_bytes());
+    if let Some(d) = extra {
+        d.reply_fields(out);
+    }
     if subs {
         out.bulk(b"subcommands");
         out.map(cmd.subcommands.len());

@@ -106,6 +106,11 @@ fn quit(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
 
 fn select(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let idx = parse_i64(&args[1]).ok_or(CmdError::NotInteger)?;
+    if i32::try_from(idx).is_err() {
+        return Err(CmdError::msg(
+            "ERR value is out of range, value must between -2147483648 and 2147483647",
+        ));
+    }
     if idx < 0 || idx as usize >= ctx.srv.dbs.len() {
         return Err(CmdError::msg("ERR DB index is out of range"));
     }

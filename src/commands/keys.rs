@@ -12,7 +12,7 @@ const RW_UPDATE_ONE: &[KeySpec] = &[KeySpec::range(ks::RW | ks::UPDATE, 1, 0, 1)
 
 const KS: u32 = acl::KEYSPACE;
 
-pub static COMMANDS: [Command; 9] = [
+pub static COMMANDS: [Command; 13] = [
     Command {
         flags: flags::WRITE,
         acl: KS | acl::WRITE | acl::SLOW,
@@ -132,6 +132,58 @@ pub static COMMANDS: [Command; 9] = [
         complexity: "O(1)",
         ..Command::new("persist", 2, persist)
     },
+    Command {
+        flags: flags::WRITE | flags::FAST,
+        acl: KS | acl::WRITE | acl::FAST,
+        first_key: 1,
+        last_key: 1,
+        step: 1,
+        key_specs: RW_UPDATE_ONE,
+        group: "generic",
+        since: "1.2.0",
+        summary: "Set the expiration for a key as a UNIX timestamp",
+        complexity: "O(1)",
+        ..Command::new("expireat", -3, expireat)
+    },
+    Command {
+        flags: flags::WRITE | flags::FAST,
+        acl: KS | acl::WRITE | acl::FAST,
+        first_key: 1,
+        last_key: 1,
+        step: 1,
+        key_specs: RW_UPDATE_ONE,
+        group: "generic",
+        since: "2.6.0",
+        summary: "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+        complexity: "O(1)",
+        ..Command::new("pexpireat", -3, pexpireat)
+    },
+    Command {
+        flags: flags::READONLY | flags::FAST,
+        acl: KS | acl::READ | acl::FAST,
+        first_key: 1,
+        last_key: 1,
+        step: 1,
+        key_specs: RO_ACCESS_ONE,
+        group: "generic",
+        since: "7.0.0",
+        summary: "Get the expiration Unix timestamp for a key",
+        complexity: "O(1)",
+        ..Command::new("expiretime", 2, expiretime)
+    },
+    Command {
+        flags: flags::READONLY | flags::FAST,
+        acl: KS | acl::READ | acl::FAST,
+        first_key: 1,
+        last_key: 1,
+        step: 1,
+        key_specs: RO_ACCESS_ONE,
+        group: "generic",
+        since: "7.0.0",
+        summary: "Get the expiration Unix timestamp for a key in milliseconds",
+        complexity: "O(1)",
+        ..Command::new("pexpiretime", 2, pexpiretime)
+    },
 ];
 
 fn del(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
@@ -166,14 +218,17 @@ fn type_(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-fn ttl_generic(ctx: &mut Ctx<'_>, key: &[u8], unit_ms: i64) {
+/// TTL/PTTL (`absolute` false) and EXPIRETIME/PEXPIRETIME (true), as Redis's
+/// `ttlGenericCommand`: seconds are rounded to the nearest.
+fn ttl_generic(ctx: &mut Ctx<'_>, key: &[u8], unit_ms: i64, absolute: bool) {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     match db.peek(key, now) {
         None => out.int(-2),
         Some(e) if e.expire_ms == crate::db::NO_EXPIRE => out.int(-1),
         Some(e) => {
-            let left = (e.expire_ms - now).max(0);
+            let base = if absolute { 0 } else { now };
+            let left = (e.expire_ms - base).max(0);
             out.int(if unit_ms == 1000 {
                 (left + 500) / 1000
             } else {
@@ -184,18 +239,30 @@ fn ttl_generic(ctx: &mut Ctx<'_>, key: &[u8], unit_ms: i64) {
 }
 
 fn ttl(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    ttl_generic(ctx, &args[1], 1000);
+    ttl_generic(ctx, &args[1], 1000, false);
     Ok(())
 }
 
 fn pttl(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    ttl_generic(ctx, &args[1], 1);
+    ttl_generic(ctx, &args[1], 1, false);
     Ok(())
 }
 
-/// EXPIRE/PEXPIRE `key amount [NX|XX|GT|LT]`, `unit_ms` being 1000 or 1.
-fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64) -> CmdResult {
+fn expiretime(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    ttl_generic(ctx, &args[1], 1000, true);
+    Ok(())
+}
+
+fn pexpiretime(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    ttl_generic(ctx, &args[1], 1, true);
+    Ok(())
+}
+
+/// EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT `key amount [NX|XX|GT|LT]`: `unit_ms` is 1000 or 1,
+/// `relative` adds the current time (Redis's `basetime`).
+fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64, relative: bool) -> CmdResult {
     let now = ctx.now_ms;
+    let base = if relative { now } else { 0 };
     let amount = crate::util::parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
     let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
     for opt in args.iter_from(3) {
@@ -222,17 +289,17 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64) -> CmdResult
         ));
     }
     let invalid = || {
-        CmdError::Msg(
-            format!(
-                "ERR invalid expire time in '{}' command",
-                if unit_ms == 1000 { "expire" } else { "pexpire" }
-            )
-            .into(),
-        )
+        let name = match (unit_ms, relative) {
+            (1000, true) => "expire",
+            (_, true) => "pexpire",
+            (1000, false) => "expireat",
+            _ => "pexpireat",
+        };
+        CmdError::Msg(format!("ERR invalid expire time in '{name}' command").into())
     };
     let when = amount
         .checked_mul(unit_ms)
-        .and_then(|ms| ms.checked_add(now))
+        .and_then(|ms| ms.checked_add(base))
         .ok_or_else(invalid)?;
     let (db, out) = ctx.db_out();
     let Some(e) = db.peek(&args[1], now) else {
@@ -257,11 +324,19 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64) -> CmdResult
 }
 
 fn expire(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    expire_generic(ctx, args, 1000)
+    expire_generic(ctx, args, 1000, true)
 }
 
 fn pexpire(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    expire_generic(ctx, args, 1)
+    expire_generic(ctx, args, 1, true)
+}
+
+fn expireat(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    expire_generic(ctx, args, 1000, false)
+}
+
+fn pexpireat(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    expire_generic(ctx, args, 1, false)
 }
 
 fn persist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
