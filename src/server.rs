@@ -142,6 +142,12 @@ impl ServerState {
         crate::alloc::update_peak();
         crate::db::update_lru_clock();
         self.clock = crate::util::Clock::new();
+        // Like Redis's incrementallyRehash: at most one database gets rehash time per tick.
+        for db in self.dbs.iter_mut() {
+            if db.cron_resize() {
+                break;
+            }
+        }
         if now_ms - self.last_metrics_ms >= 100 {
             self.last_metrics_ms = now_ms;
             let st = &mut self.stats;

@@ -8,9 +8,8 @@ pub mod set;
 pub mod value;
 pub mod zset;
 
-use std::collections::HashMap;
-
 use crate::error::CmdError;
+use dict::Dict;
 pub use value::{StrValue, Value};
 
 /// No expire set.
@@ -54,7 +53,7 @@ pub fn update_lru_clock() -> u32 {
 /// One logical database.
 #[derive(Default)]
 pub struct Db {
-    dict: HashMap<Box<[u8]>, Entry>,
+    dict: Dict<Box<[u8]>, Entry>,
     /// Number of keys with an expire set.
     expires: usize,
     pub hits: u64,
@@ -78,8 +77,22 @@ impl Db {
     }
 
     pub fn clear(&mut self) {
-        self.dict = HashMap::new();
+        self.dict = Dict::new();
         self.expires = 0;
+    }
+
+    /// Idle-time upkeep from the server cron (Redis's `databasesCron`): start shrinking a table
+    /// that fell under 10% full, and spend up to 1 ms moving buckets of a resize in progress.
+    /// Returns true if it did rehash work.
+    pub fn cron_resize(&mut self) -> bool {
+        if !self.dict.is_rehashing() && self.dict.needs_shrink() {
+            self.dict.shrink_to_fit();
+        }
+        if self.dict.is_rehashing() {
+            self.dict.rehash_for(std::time::Duration::from_millis(1));
+            return true;
+        }
+        false
     }
 
     /// Deletes `key` if its time has passed. Returns true when it was expired.
@@ -171,7 +184,7 @@ impl Db {
     }
 
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        let e = self.dict.remove(key)?;
+        let (_, e) = self.dict.remove(key)?;
         if e.expire_ms != NO_EXPIRE {
             self.expires -= 1;
         }
