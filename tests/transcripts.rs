@@ -520,6 +520,7 @@ transcripts! {
     hashes => "hashes",
     hashes_encoding => "hashes-encoding",
     keys => "keys",
+    keyspace => "keyspace",
     protocol_inline => "protocol-inline",
     server => "server",
     strings => "strings",

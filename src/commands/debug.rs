@@ -74,11 +74,7 @@ fn object_digest(digest: &mut [u8; 20], e: &Entry) {
             mix_digest(digest, s.as_bytes(&mut tmp));
         }
         Value::List(l) => l.for_each(|item| mix_digest(digest, item)),
-        Value::Set(s) => s.for_each(|m| {
-            let mut ed = [0u8; 20];
-            mix_digest(&mut ed, m);
-            xor_digest(digest, &ed);
-        }),
+        Value::Set(s) => s.for_each(|m| xor_digest(digest, m)),
         Value::ZSet(z) => z.for_each(|m, score| {
             let mut ed = [0u8; 20];
             mix_digest(&mut ed, m);

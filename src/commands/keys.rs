@@ -10,9 +10,23 @@ const RO_ONE: &[KeySpec] = &[KeySpec::range(ks::RO, 1, 0, 1)];
 const RO_ACCESS_ONE: &[KeySpec] = &[KeySpec::range(ks::RO | ks::ACCESS, 1, 0, 1)];
 const RW_UPDATE_ONE: &[KeySpec] = &[KeySpec::range(ks::RW | ks::UPDATE, 1, 0, 1)];
 
+const RENAME_KS: &[KeySpec] = &[
+    KeySpec::range(ks::RW | ks::ACCESS | ks::DELETE, 1, 0, 1),
+    KeySpec::range(ks::OW | ks::UPDATE, 2, 0, 1),
+];
+const RENAMENX_KS: &[KeySpec] = &[
+    KeySpec::range(ks::RW | ks::ACCESS | ks::DELETE, 1, 0, 1),
+    KeySpec::range(ks::OW | ks::INSERT, 2, 0, 1),
+];
+const COPY_KS: &[KeySpec] = &[
+    KeySpec::range(ks::RO | ks::ACCESS, 1, 0, 1),
+    KeySpec::range(ks::OW | ks::UPDATE, 2, 0, 1),
+];
+const RW_ACCESS_UPDATE_ONE: &[KeySpec] = &[KeySpec::range(ks::RW | ks::ACCESS | ks::UPDATE, 1, 0, 1)];
+
 const KS: u32 = acl::KEYSPACE;
 
-pub static COMMANDS: [Command; 13] = [
+pub static COMMANDS: [Command; 22] = [
     Command {
         flags: flags::WRITE,
         acl: KS | acl::WRITE | acl::SLOW,
@@ -184,6 +198,127 @@ pub static COMMANDS: [Command; 13] = [
         complexity: "O(1)",
         ..Command::new("pexpiretime", 2, pexpiretime)
     },
+    Command {
+        flags: flags::WRITE,
+        acl: KS | acl::WRITE | acl::SLOW,
+        first_key: 1,
+        last_key: 2,
+        step: 1,
+        key_specs: RENAME_KS,
+        group: "generic",
+        since: "1.0.0",
+        summary: "Rename a key",
+        complexity: "O(1)",
+        ..Command::new("rename", 3, rename)
+    },
+    Command {
+        flags: flags::WRITE | flags::FAST,
+        acl: KS | acl::WRITE | acl::FAST,
+        first_key: 1,
+        last_key: 2,
+        step: 1,
+        key_specs: RENAMENX_KS,
+        group: "generic",
+        since: "1.0.0",
+        summary: "Rename a key, only if the new key does not exist",
+        complexity: "O(1)",
+        ..Command::new("renamenx", 3, renamenx)
+    },
+    Command {
+        flags: flags::WRITE | flags::DENYOOM,
+        acl: KS | acl::WRITE | acl::SLOW,
+        first_key: 1,
+        last_key: 2,
+        step: 1,
+        key_specs: COPY_KS,
+        group: "generic",
+        since: "6.2.0",
+        summary: "Copy a key",
+        complexity: "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+        ..Command::new("copy", -3, copy)
+    },
+    Command {
+        flags: flags::WRITE | flags::FAST,
+        acl: KS | acl::WRITE | acl::FAST,
+        first_key: 1,
+        last_key: 1,
+        step: 1,
+        key_specs: RW_ACCESS_UPDATE_ONE,
+        group: "generic",
+        since: "1.0.0",
+        summary: "Move a key to another database",
+        complexity: "O(1)",
+        ..Command::new("move", 3, move_)
+    },
+    Command {
+        flags: flags::WRITE | flags::FAST,
+        acl: KS | acl::WRITE | acl::FAST | acl::DANGEROUS,
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        key_specs: &[],
+        group: "server",
+        since: "4.0.0",
+        summary: "Swaps two Redis databases",
+        complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+        ..Command::new("swapdb", 3, swapdb)
+    },
+    Command {
+        flags: flags::READONLY,
+        acl: KS | acl::READ | acl::SLOW | acl::DANGEROUS,
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        key_specs: &[],
+        tips: &["request_policy:all_shards", "nondeterministic_output_order"],
+        group: "generic",
+        since: "1.0.0",
+        summary: "Find all keys matching the given pattern",
+        complexity: "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
+        ..Command::new("keys", 2, keys)
+    },
+    Command {
+        flags: flags::READONLY,
+        acl: KS | acl::READ | acl::SLOW,
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        key_specs: &[],
+        tips: &["nondeterministic_output", "request_policy:special"],
+        group: "generic",
+        since: "2.8.0",
+        summary: "Incrementally iterate the keys space",
+        complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+        ..Command::new("scan", -2, scan)
+    },
+    Command {
+        flags: flags::READONLY,
+        acl: KS | acl::READ | acl::SLOW,
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        key_specs: &[],
+        tips: &["request_policy:all_shards", "nondeterministic_output"],
+        group: "generic",
+        since: "1.0.0",
+        summary: "Return a random key from the keyspace",
+        complexity: "O(1)",
+        ..Command::new("randomkey", 1, randomkey)
+    },
+    Command {
+        flags: flags::READONLY | flags::FAST,
+        acl: KS | acl::READ | acl::FAST,
+        first_key: 1,
+        last_key: -1,
+        step: 1,
+        key_specs: RO_ALL,
+        tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+        group: "generic",
+        since: "3.2.1",
+        summary: "Alters the last access time of a key(s). Returns the number of existing keys specified.",
+        complexity: "O(N) where N is the number of keys that will be touched.",
+        ..Command::new("touch", -2, touch)
+    },
 ];
 
 fn del(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
@@ -349,5 +484,314 @@ fn persist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         db.set_expire(&args[1], crate::db::NO_EXPIRE);
     }
     out.int(had as i64);
+    Ok(())
+}
+
+/// RENAME and RENAMENX: the value and its TTL move to the new name.
+fn rename_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) -> CmdResult {
+    let now = ctx.now_ms;
+    let (db, out) = ctx.db_out();
+    let (src, dst) = (&args[1], &args[2]);
+    if !db.exists(src, now) {
+        return Err(CmdError::NoSuchKey);
+    }
+    if src == dst {
+        if nx {
+            out.int(0);
+        } else {
+            out.ok();
+        }
+        return Ok(());
+    }
+    if nx && db.exists(dst, now) {
+        out.int(0);
+        return Ok(());
+    }
+    if let Some(e) = db.remove(src) {
+        db.insert_entry(dst, e);
+    }
+    if nx {
+        out.int(1);
+    } else {
+        out.ok();
+    }
+    Ok(())
+}
+
+fn rename(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    rename_generic(ctx, args, false)
+}
+
+fn renamenx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    rename_generic(ctx, args, true)
+}
+
+/// A database index argument, checked against the configured number of databases.
+fn db_index(ctx: &Ctx<'_>, arg: &[u8]) -> Result<usize, CmdError> {
+    let idx = crate::util::parse_i64(arg)
+        .and_then(|v| i32::try_from(v).ok())
+        .ok_or(CmdError::NotInteger)?;
+    usize::try_from(idx)
+        .ok()
+        .filter(|&i| i < ctx.srv.dbs.len())
+        .ok_or_else(|| CmdError::msg("ERR DB index is out of range"))
+}
+
+/// COPY source destination [DB destination-db] [REPLACE]
+fn copy(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let now = ctx.now_ms;
+    let mut dst_db = ctx.client.db;
+    let mut replace = false;
+    let mut i = 3;
+    while i < args.len() {
+        let opt = &args[i];
+        if opt.eq_ignore_ascii_case(b"replace") {
+            replace = true;
+        } else if opt.eq_ignore_ascii_case(b"db") && i + 1 < args.len() {
+            dst_db = db_index(ctx, &args[i + 1])?;
+            i += 1;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 1;
+    }
+    let (src, dst) = (&args[1], &args[2]);
+    let src_db = ctx.client.db;
+    if src_db == dst_db && src == dst {
+        return Err(CmdError::msg(
+            "ERR source and destination objects are the same",
+        ));
+    }
+    let Some(entry) = ctx.srv.db_mut(src_db).peek(src, now).map(|e| e.clone()) else {
+        ctx.out.int(0);
+        return Ok(());
+    };
+    let target = ctx.srv.db_mut(dst_db);
+    if target.exists(dst, now) {
+        if !replace {
+            ctx.out.int(0);
+            return Ok(());
+        }
+        target.remove(dst);
+    }
+    target.insert_entry(dst, entry);
+    ctx.out.int(1);
+    Ok(())
+}
+
+/// MOVE key db
+fn move_(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let now = ctx.now_ms;
+    let dst_db = db_index(ctx, &args[2])?;
+    let src_db = ctx.client.db;
+    if src_db == dst_db {
+        return Err(CmdError::msg(
+            "ERR source and destination objects are the same",
+        ));
+    }
+    let key = &args[1];
+    if !ctx.srv.db_mut(src_db).exists(key, now) || ctx.srv.db_mut(dst_db).exists(key, now) {
+        ctx.out.int(0);
+        return Ok(());
+    }
+    if let Some(e) = ctx.srv.db_mut(src_db).remove(key) {
+        ctx.srv.db_mut(dst_db).insert_entry(key, e);
+    }
+    ctx.out.int(1);
+    Ok(())
+}
+
+/// SWAPDB index1 index2
+fn swapdb(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let parse = |a: &[u8], which: &'static str| {
+        crate::util::parse_i64(a)
+            .and_then(|v| i32::try_from(v).ok())
+            .ok_or_else(|| CmdError::msg(format!("ERR invalid {which} DB index")))
+    };
+    let a = parse(&args[1], "first")?;
+    let b = parse(&args[2], "second")?;
+    let n = ctx.srv.dbs.len() as i64;
+    if a < 0 || b < 0 || a as i64 >= n || b as i64 >= n {
+        return Err(CmdError::msg("ERR DB index is out of range"));
+    }
+    ctx.srv.dbs.swap(a as usize, b as usize);
+    ctx.out.ok();
+    Ok(())
+}
+
+/// KEYS pattern
+fn keys(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let now = ctx.now_ms;
+    let pat = &args[1];
+    let all = pat == b"*";
+    let (db, out) = ctx.db_out();
+    let found: Vec<&[u8]> = db
+        .iter()
+        .filter(|(k, e)| {
+            (e.expire_ms == crate::db::NO_EXPIRE || e.expire_ms > now)
+                && (all || crate::util::glob_match(pat, k, false))
+        })
+        .map(|(k, _)| k)
+        .collect();
+    out.array(found.len());
+    for k in found {
+        out.bulk(k);
+    }
+    Ok(())
+}
+
+/// A SCAN cursor as Redis 7.0 reads it (`strtoull`: optional sign, no leading space).
+pub fn parse_cursor(a: &[u8]) -> Result<u64, CmdError> {
+    let invalid = || CmdError::msg("ERR invalid cursor");
+    let (neg, digits) = match a.first() {
+        Some(b'-') => (true, &a[1..]),
+        Some(b'+') => (false, &a[1..]),
+        _ => (false, a),
+    };
+    if a.is_empty() {
+        return Ok(0);
+    }
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(invalid());
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add((d - b'0') as u64))
+            .ok_or_else(invalid)?;
+    }
+    Ok(if neg { v.wrapping_neg() } else { v })
+}
+
+/// The options shared by SCAN, HSCAN, SSCAN and ZSCAN (`TYPE` only for SCAN).
+pub struct ScanOpts<'a> {
+    pub count: usize,
+    pub pattern: Option<&'a [u8]>,
+    pub type_name: Option<&'a [u8]>,
+}
+
+/// Parses `[MATCH pattern] [COUNT count] [TYPE type]` from `args[from..]`.
+pub fn parse_scan_opts<'a>(
+    args: &Args<'a>,
+    from: usize,
+    allow_type: bool,
+) -> Result<ScanOpts<'a>, CmdError> {
+    let mut o = ScanOpts {
+        count: 10,
+        pattern: None,
+        type_name: None,
+    };
+    let mut i = from;
+    while i < args.len() {
+        let opt = args.get(i);
+        if i + 1 >= args.len() {
+            return Err(CmdError::Syntax);
+        }
+        let val = args.get(i + 1);
+        if opt.eq_ignore_ascii_case(b"count") {
+            let n = crate::util::parse_i64(val).ok_or(CmdError::NotInteger)?;
+            if n < 1 {
+                return Err(CmdError::Syntax);
+            }
+            o.count = n as usize;
+        } else if opt.eq_ignore_ascii_case(b"match") {
+            o.pattern = (val != b"*").then_some(val);
+        } else if allow_type && opt.eq_ignore_ascii_case(b"type") {
+            o.type_name = Some(val);
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    Ok(o)
+}
+
+/// Writes a SCAN-family reply: the next cursor as a bulk, then the items.
+pub fn reply_scan(out: &mut crate::resp::Reply, cursor: u64, items: &[Vec<u8>]) {
+    out.array(2);
+    let mut tmp = [0u8; 20];
+    let mut n = cursor;
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.bulk(&tmp[i..]);
+    out.array(items.len());
+    for it in items {
+        out.bulk(it);
+    }
+}
+
+/// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+fn scan(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let now = ctx.now_ms;
+    let mut cursor = parse_cursor(&args[1])?;
+    let o = parse_scan_opts(args, 2, true)?;
+    let (db, out) = ctx.db_out();
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    let mut expired: Vec<Vec<u8>> = Vec::new();
+    // As Redis: COUNT bounds the entries visited (filters apply afterwards), and at most
+    // 10 * COUNT buckets are walked per call.
+    let mut budget = o.count.saturating_mul(10);
+    let mut visited = 0usize;
+    loop {
+        cursor = db.scan(cursor, |k, e| {
+            visited += 1;
+            if e.expire_ms != crate::db::NO_EXPIRE && e.expire_ms <= now {
+                expired.push(k.to_vec());
+                return;
+            }
+            if let Some(p) = o.pattern
+                && !crate::util::glob_match(p, k, false)
+            {
+                return;
+            }
+            if let Some(t) = o.type_name
+                && !t.eq_ignore_ascii_case(e.value.type_name().as_bytes())
+            {
+                return;
+            }
+            keys.push(k.to_vec());
+        });
+        budget = budget.saturating_sub(1);
+        if cursor == 0 || budget == 0 || visited >= o.count {
+            break;
+        }
+    }
+    for k in expired {
+        if db.remove(&k).is_some() {
+            db.expired += 1;
+        }
+    }
+    reply_scan(out, cursor, &keys);
+    Ok(())
+}
+
+/// RANDOMKEY
+fn randomkey(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    let now = ctx.now_ms;
+    let (db, out) = ctx.db_out();
+    match db.random_key(now) {
+        Some(k) => out.bulk(&k),
+        None => out.null(),
+    }
+    Ok(())
+}
+
+/// TOUCH key [key ...]: counts existing keys, refreshing their access time.
+fn touch(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let now = ctx.now_ms;
+    let (db, out) = ctx.db_out();
+    let n = args
+        .iter_from(1)
+        .filter(|k| db.lookup_read(k, now).is_some())
+        .count();
+    out.int(n as i64);
     Ok(())
 }

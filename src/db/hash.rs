@@ -40,10 +40,12 @@ const LISTPACK_MAX_SAFETY_SIZE: usize = 1 << 30;
 type Table = HashMap<Box<[u8]>, Box<[u8]>>;
 
 /// A hash value.
+#[derive(Clone)]
 pub struct Hash {
     enc: Enc,
 }
 
+#[derive(Clone)]
 enum Enc {
     Listpack(Listpack),
     Table(Table),
@@ -282,7 +284,7 @@ impl<'a> Iterator for Iter<'a> {
 impl ExactSizeIterator for Iter<'_> {}
 
 /// The flat listpack buffer: `[len varint][bytes]` per element, fields and values alternating.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Listpack {
     buf: Vec<u8>,
     /// Number of field/value pairs.

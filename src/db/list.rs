@@ -1,7 +1,7 @@
 //! List values (the data half of Redis's `t_list.c`): placeholder until the list work lands.
 
 /// A list value.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct List {
     items: std::collections::VecDeque<Vec<u8>>,
 }

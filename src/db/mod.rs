@@ -16,6 +16,7 @@ pub use value::{StrValue, Value};
 pub const NO_EXPIRE: i64 = -1;
 
 /// A key's value plus its metadata.
+#[derive(Clone)]
 pub struct Entry {
     pub value: Value,
     /// Absolute expire time in Unix milliseconds, or [`NO_EXPIRE`].
@@ -204,6 +205,37 @@ impl Db {
                 true
             }
             None => false,
+        }
+    }
+
+    /// Inserts `entry` at `key` with its expire, replacing any current entry.
+    pub fn insert_entry(&mut self, key: &[u8], entry: Entry) {
+        let has = entry.expire_ms != NO_EXPIRE;
+        if let Some(old) = self.dict.insert(key.into(), entry)
+            && old.expire_ms != NO_EXPIRE
+        {
+            self.expires -= 1;
+        }
+        if has {
+            self.expires += 1;
+        }
+    }
+
+    /// One SCAN step over the keyspace (expired keys included; see [`dict::Dict::scan`]).
+    pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8], &Entry)) -> u64 {
+        self.dict.scan(cursor, |k, e| f(k, e))
+    }
+
+    /// A random live key (RANDOMKEY), deleting expired keys it draws, as Redis does.
+    pub fn random_key(&mut self, now: i64) -> Option<Box<[u8]>> {
+        loop {
+            let (k, e) = self.dict.random_entry()?;
+            let key = k.clone();
+            if e.expire_ms == NO_EXPIRE || e.expire_ms > now {
+                return Some(key);
+            }
+            self.remove(&key);
+            self.expired += 1;
         }
     }
 

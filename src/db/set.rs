@@ -1,7 +1,7 @@
 //! Set values (the data half of Redis's `t_set.c`): placeholder until the set work lands.
 
 /// A set value.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Set {
     members: Vec<Vec<u8>>,
 }

@@ -9,6 +9,7 @@ use super::zset::ZSet;
 pub const EMBSTR_MAX: usize = 44;
 
 /// A value of any type.
+#[derive(Clone)]
 pub enum Value {
     Str(StrValue),
     List(List),

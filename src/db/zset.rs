@@ -1,7 +1,7 @@
 //! Sorted-set values (the data half of Redis's `t_zset.c`): placeholder until the zset work lands.
 
 /// A sorted-set value.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct ZSet {
     members: Vec<(Vec<u8>, f64)>,
 }
