@@ -7,7 +7,7 @@
 mod common;
 use common::*;
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 
 /// The server under test: ferrokv, or the real Redis named by `SET_ORACLE_PORT`.
 struct Env {
