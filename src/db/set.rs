@@ -256,7 +256,8 @@ impl Set {
     }
 
     /// Calls `f` on `count` distinct random members (all of them, in random order, if `count`
-    /// is at least the size): a partial Fisher-Yates shuffle of positions.
+    /// is at least the size): rejection sampling when few are wanted, else a partial
+    /// Fisher-Yates shuffle of positions.
     pub fn random_distinct<'a>(
         &'a self,
         rng: &mut Rng,
@@ -265,6 +266,20 @@ impl Set {
     ) {
         let n = self.len();
         let count = count.min(n);
+        if count.saturating_mul(3) <= n {
+            // Few of many: draw positions until `count` distinct ones came up (as Redis's
+            // SRANDMEMBER case 4), without a table the size of the set.
+            let mut picked = std::collections::HashSet::with_capacity(count);
+            while picked.len() < count {
+                let i = rng.below(n);
+                if picked.insert(i)
+                    && let Some(m) = self.get_at(i)
+                {
+                    f(m);
+                }
+            }
+            return;
+        }
         let mut pos: Vec<u32> = (0..n as u32).collect();
         for i in 0..count {
             let j = i + rng.below(n - i);
