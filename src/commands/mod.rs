@@ -11,6 +11,7 @@ pub mod info;
 pub mod keys;
 pub mod object;
 pub mod server;
+pub mod set;
 pub mod string;
 
 use crate::command::Command;
@@ -28,4 +29,5 @@ pub static GROUPS: &[&[Command]] = &[
     &keys::COMMANDS,
     &string::COMMANDS,
     &hash::COMMANDS,
+    &set::COMMANDS,
 ];
