@@ -25,6 +25,11 @@ pub struct Stats {
     pub errors: std::collections::BTreeMap<String, u64>,
     /// Successful write commands since start (INFO's rdb_changes_since_last_save).
     pub dirty: u64,
+    /// Running estimate of the share of sampled TTL keys found expired (INFO's
+    /// expired_stale_perc, 0..100).
+    pub expired_stale_perc: f64,
+    /// Active expiry cycles that ran out of time (INFO's expired_time_cap_reached_count).
+    pub expired_time_cap_reached_count: u64,
     pub inst_ops: InstMetric,
     pub inst_input: InstMetric,
     pub inst_output: InstMetric,
@@ -142,6 +147,17 @@ impl ServerState {
         crate::alloc::update_peak();
         crate::db::update_lru_clock();
         self.clock = crate::util::Clock::new();
+        if self.active_expire {
+            let hz = self.config.hz;
+            let st = crate::db::expire::active_expire_cycle(&mut self.dbs, now_ms, hz);
+            let perc = if st.sampled > 0 {
+                st.expired as f64 * 100.0 / st.sampled as f64
+            } else {
+                0.0
+            };
+            self.stats.expired_stale_perc = perc * 0.05 + self.stats.expired_stale_perc * 0.95;
+            self.stats.expired_time_cap_reached_count += st.time_cap_reached as u64;
+        }
         // Like Redis's incrementallyRehash: at most one database gets rehash time per tick.
         for db in self.dbs.iter_mut() {
             if db.cron_resize() {

@@ -404,8 +404,18 @@ fn stats(ctx: &mut Ctx<'_>, o: &mut String) {
     field!(o, "sync_partial_ok", "0");
     field!(o, "sync_partial_err", "0");
     field!(o, "expired_keys", "{}", expired);
-    field!(o, "expired_stale_perc", "0.00");
-    field!(o, "expired_time_cap_reached_count", "0");
+    field!(
+        o,
+        "expired_stale_perc",
+        "{:.2}",
+        ctx.srv.stats.expired_stale_perc
+    );
+    field!(
+        o,
+        "expired_time_cap_reached_count",
+        "{}",
+        ctx.srv.stats.expired_time_cap_reached_count
+    );
     field!(o, "expire_cycle_cpu_milliseconds", "0");
     field!(o, "evicted_keys", "0");
     field!(o, "evicted_clients", "0");

@@ -2,6 +2,7 @@
 //! expiry on every access path.
 
 pub mod dict;
+pub mod expire;
 pub mod hash;
 pub mod list;
 pub mod set;
@@ -62,6 +63,8 @@ pub struct Db {
     pub expired: u64,
     /// Average TTL estimate in ms (INFO keyspace's avg_ttl).
     pub avg_ttl: i64,
+    /// Where active expiry resumes its walk of the table (a SCAN cursor).
+    expire_cursor: u64,
 }
 
 impl Db {

@@ -1,0 +1,101 @@
+//! Active expiry (Redis's `activeExpireCycle`, slow cycle): from the cron, each database walks
+//! its table with a persistent SCAN cursor, deleting expired keys among the keys with a TTL it
+//! meets, and repeats while more than 10% of a sample had expired, within a time budget of 25%
+//! of a cron period. Lazy expiry on access (in `Db`) covers everything else.
+
+use std::time::{Duration, Instant};
+
+use super::{Db, NO_EXPIRE};
+
+/// Keys with a TTL sampled per round (`ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`).
+const KEYS_PER_LOOP: usize = 20;
+/// Stop repeating once at most this percentage of a sample was expired.
+const ACCEPTABLE_STALE: usize = 10;
+/// Share of a cron period a cycle may use (`ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC`).
+const TIME_PERC: u64 = 25;
+
+/// What one cycle did, for INFO stats.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct CycleStats {
+    pub sampled: u64,
+    pub expired: u64,
+    pub time_cap_reached: bool,
+}
+
+/// Runs one cycle over `dbs` at time `now` (Unix ms), for a cron running `hz` times a second.
+pub fn active_expire_cycle(dbs: &mut [Db], now: i64, hz: u32) -> CycleStats {
+    let budget = Duration::from_micros(1_000_000 * TIME_PERC / 100 / hz.max(1) as u64);
+    let start = Instant::now();
+    let mut st = CycleStats::default();
+    for db in dbs.iter_mut() {
+        let mut iteration = 0u64;
+        loop {
+            if db.expires == 0 {
+                db.avg_ttl = 0;
+                break;
+            }
+            iteration += 1;
+            let (sampled, expired, ttl_sum) = db.expire_round(now);
+            st.sampled += sampled as u64;
+            st.expired += expired as u64;
+            let alive = sampled - expired;
+            if alive > 0 {
+                // Redis's running estimate: 2% of the new sample's mean per round.
+                let avg = ttl_sum / alive as i64;
+                db.avg_ttl = if db.avg_ttl == 0 {
+                    avg
+                } else {
+                    db.avg_ttl / 50 * 49 + avg / 50
+                };
+            }
+            if iteration % 16 == 0 && start.elapsed() > budget {
+                st.time_cap_reached = true;
+                return st;
+            }
+            if sampled > 0 && expired * 100 / sampled <= ACCEPTABLE_STALE {
+                break;
+            }
+            if sampled == 0 && db.expire_cursor == 0 {
+                break;
+            }
+        }
+    }
+    st
+}
+
+impl Db {
+    /// One round: walks buckets from the expire cursor until [`KEYS_PER_LOOP`] keys with a TTL
+    /// were seen (or 20 times as many buckets), deleting the expired ones. Returns (keys with a
+    /// TTL seen, of which expired, sum of the remaining TTLs in ms).
+    fn expire_round(&mut self, now: i64) -> (usize, usize, i64) {
+        let want = KEYS_PER_LOOP.min(self.expires);
+        let max_buckets = want * 20;
+        let (mut sampled, mut ttl_sum, mut buckets) = (0usize, 0i64, 0usize);
+        let mut doomed: Vec<Box<[u8]>> = Vec::new();
+        let mut cursor = self.expire_cursor;
+        while sampled < want && buckets < max_buckets {
+            cursor = self.dict.scan(cursor, |k, e| {
+                if e.expire_ms == NO_EXPIRE {
+                    return;
+                }
+                sampled += 1;
+                if e.expire_ms <= now {
+                    doomed.push(k.clone());
+                } else {
+                    ttl_sum += e.expire_ms - now;
+                }
+            });
+            buckets += 1;
+            if cursor == 0 {
+                break;
+            }
+        }
+        self.expire_cursor = cursor;
+        let expired = doomed.len();
+        for k in doomed {
+            self.remove(&k);
+        }
+        self.expired += expired as u64;
+        (sampled, expired, ttl_sum)
+    }
+}
