@@ -115,7 +115,7 @@ impl ZSet {
         }
     }
 
-    fn to_skiplist(&mut self) {
+    fn convert_to_skiplist(&mut self) {
         if let Enc::Listpack(v) = &mut self.enc {
             let mut big = Big {
                 dict: Dict::new(),
@@ -136,7 +136,7 @@ impl ZSet {
         if let Enc::Listpack(v) = &mut self.enc {
             let old = v.iter().position(|(m, _)| &**m == member);
             if old.is_none() && (v.len() >= limits.max_entries || member.len() > limits.max_value) {
-                self.to_skiplist();
+                self.convert_to_skiplist();
             }
         }
         match &mut self.enc {
