@@ -12,6 +12,7 @@ pub mod keys;
 pub mod object;
 pub mod server;
 pub mod string;
+pub mod zset;
 
 use crate::command::Command;
 
@@ -28,4 +29,5 @@ pub static GROUPS: &[&[Command]] = &[
     &keys::COMMANDS,
     &string::COMMANDS,
     &hash::COMMANDS,
+    &zset::COMMANDS,
 ];

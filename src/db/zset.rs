@@ -283,6 +283,38 @@ impl ZSet {
         }
     }
 
+    /// A set of distinct members (any order), encoded as a store command's result is: listpack
+    /// when it fits `limits`, else skiplist.
+    pub fn from_vec(mut v: Vec<(Box<[u8]>, f64)>, limits: Limits) -> Self {
+        v.sort_unstable_by(|a, b| {
+            a.1.partial_cmp(&b.1)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        if v.len() <= limits.max_entries && v.iter().all(|(m, _)| m.len() <= limits.max_value) {
+            for e in v.iter_mut() {
+                if e.1 == 0.0 {
+                    e.1 = 0.0;
+                }
+            }
+            return ZSet {
+                enc: Enc::Listpack(v),
+            };
+        }
+        let mut big = Big {
+            dict: Dict::new(),
+            list: SkipList::new(),
+        };
+        big.dict.reserve(v.len());
+        for (m, s) in v {
+            big.dict.insert(m.clone(), s);
+            big.list.insert(m, s);
+        }
+        ZSet {
+            enc: Enc::Skiplist(Box::new(big)),
+        }
+    }
+
     /// Whether this set is skiplist-encoded (the scan needs a COUNT loop then).
     pub fn is_skiplist(&self) -> bool {
         matches!(self.enc, Enc::Skiplist(_))
