@@ -1491,8 +1491,9 @@ fn zrandmember(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         return Ok(());
     }
     if count >= size as u64 {
+        // The whole set, highest rank first (as Redis 7.0 replies it).
         emit_header(out, size, withscores);
-        for (m, s) in z.iter(0, false) {
+        for (m, s) in z.iter(size - 1, true) {
             emit(out, m, s, withscores);
         }
         return Ok(());
