@@ -1367,6 +1367,12 @@ fn zpop_generic(
     };
     let want = count.unwrap_or(1).max(0) as u64;
     let n = want.min(z.len() as u64) as usize;
+    if n == 0 {
+        // Unreachable while empty sets are deleted; kept so no count can underflow below.
+        out.array(0);
+        db.remove_if_empty(key);
+        return Ok(());
+    }
     if emit_key {
         out.array(2);
         out.bulk(key);
