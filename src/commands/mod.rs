@@ -13,6 +13,7 @@ pub mod object;
 pub mod server;
 pub mod set;
 pub mod string;
+pub mod zset;
 
 use crate::command::Command;
 
@@ -30,4 +31,5 @@ pub static GROUPS: &[&[Command]] = &[
     &string::COMMANDS,
     &hash::COMMANDS,
     &set::COMMANDS,
+    &zset::COMMANDS,
 ];

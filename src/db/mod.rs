@@ -356,3 +356,14 @@ impl Db {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sorted-set helpers (added by the zsets work; built only on the fields above).
+
+impl Db {
+    /// The entry at `key` with no expiry check, stats or LRU touch. For commands that read
+    /// several keys at once (ZUNION, ZINTER...) after looking each up once, which expired them.
+    pub fn entry_ref(&self, key: &[u8]) -> Option<&Entry> {
+        self.dict.get(key)
+    }
+}
