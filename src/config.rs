@@ -39,6 +39,8 @@ pub struct Config {
     pub enable_debug_command: String,
     pub unixsocket: String,
     pub unixsocketperm: u32,
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: usize,
     /// The config file given on the command line, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -57,6 +59,8 @@ impl Default for Config {
             requirepass: None,
             maxclients: 10000,
             hz: 10,
+            slowlog_log_slower_than: 10000,
+            slowlog_max_len: 128,
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1024 * 1024 * 1024,
             hash_max_listpack_entries: 512,

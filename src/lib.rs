@@ -23,6 +23,7 @@ pub mod logging;
 pub mod resp;
 pub mod server;
 pub mod sha1;
+pub mod slowlog;
 pub mod stream;
 pub mod util;
 

@@ -98,6 +98,7 @@ pub struct ServerState {
     pub kill_pending: bool,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
+    pub slowlog: crate::slowlog::SlowLog,
     /// Heap bytes in use once start-up finished (INFO's used_memory_startup).
     pub used_memory_startup: usize,
     last_metrics_ms: i64,
@@ -134,6 +135,7 @@ impl ServerState {
             rng,
             kill_pending: false,
             active_expire: true,
+            slowlog: Default::default(),
             used_memory_startup: 0,
             last_metrics_ms: 0,
             clock: crate::util::Clock::new(),

@@ -332,8 +332,21 @@ pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply,
             } = ctx;
             let end = std::time::Instant::now();
             srv.cmd_clock = end;
+            let usec = (end - start).as_micros() as u64;
             bump(&cmd.stats.calls, 1);
-            bump(&cmd.stats.usec, (end - start).as_micros() as u64);
+            bump(&cmd.stats.usec, usec);
+            if cmd.flags & flags::SKIP_SLOWLOG == 0 {
+                srv.slowlog.record(
+                    cmd.name,
+                    srv.config.slowlog_log_slower_than,
+                    srv.config.slowlog_max_len,
+                    args,
+                    usec,
+                    now_ms,
+                    &client.addr,
+                    client.name.as_deref(),
+                );
+            }
             match res {
                 Err(e) => {
                     bump(&cmd.stats.failed, 1);

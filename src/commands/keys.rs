@@ -22,7 +22,8 @@ const COPY_KS: &[KeySpec] = &[
     KeySpec::range(ks::RO | ks::ACCESS, 1, 0, 1),
     KeySpec::range(ks::OW | ks::UPDATE, 2, 0, 1),
 ];
-const RW_ACCESS_UPDATE_ONE: &[KeySpec] = &[KeySpec::range(ks::RW | ks::ACCESS | ks::UPDATE, 1, 0, 1)];
+const RW_ACCESS_UPDATE_ONE: &[KeySpec] =
+    &[KeySpec::range(ks::RW | ks::ACCESS | ks::UPDATE, 1, 0, 1)];
 
 const KS: u32 = acl::KEYSPACE;
 

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod object;
 pub mod server;
 pub mod set;
+pub mod slowlog;
 pub mod string;
 pub mod zset;
 
@@ -31,5 +32,6 @@ pub static GROUPS: &[&[Command]] = &[
     &string::COMMANDS,
     &hash::COMMANDS,
     &set::COMMANDS,
+    &slowlog::COMMANDS,
     &zset::COMMANDS,
 ];
