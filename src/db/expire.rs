@@ -48,7 +48,7 @@ pub fn active_expire_cycle(dbs: &mut [Db], now: i64, hz: u32) -> CycleStats {
                     db.avg_ttl / 50 * 49 + avg / 50
                 };
             }
-            if iteration % 16 == 0 && start.elapsed() > budget {
+            if iteration.is_multiple_of(16) && start.elapsed() > budget {
                 st.time_cap_reached = true;
                 return st;
             }
