@@ -160,12 +160,13 @@ impl Client {
 
     /// Parses and runs every complete command in the query buffer.
     pub fn process_input(&mut self, srv: &mut ServerState) {
-        let limits = Limits {
-            max_bulk_len: srv.config.proto_max_bulk_len,
-            authenticated: self.state.authenticated,
-        };
         srv.cmd_clock = std::time::Instant::now();
         while !self.state.close_after_reply && !self.state.close_asap {
+            // Per command: AUTH earlier in the same batch lifts the unauthenticated limits.
+            let limits = Limits {
+                max_bulk_len: srv.config.proto_max_bulk_len,
+                authenticated: self.state.authenticated,
+            };
             if !self.parser.in_progress() {
                 self.cmd_start = self.qpos;
             }
@@ -195,7 +196,7 @@ impl Client {
         if self.qpos == 0 {
             return;
         }
-        if self.qpos == self.qend {
+        if self.qpos == self.qend && !self.parser.in_progress() {
             self.qpos = 0;
             self.qend = 0;
             // Give back memory after a burst of large requests.

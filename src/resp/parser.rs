@@ -5,12 +5,12 @@
 //! buffer itself; inline arguments (which may need unquoting) are copied into a reused side buffer.
 
 use crate::error::ProtocolError;
-use memchr::memchr;
+use memchr::memchr2;
 
 /// Longest inline request accepted without a newline (Redis's `PROTO_INLINE_MAX_SIZE`).
 pub const INLINE_MAX: usize = 64 * 1024;
-/// Longest `*`/`$` header line accepted without a CR.
-const HEADER_MAX: usize = 1024 * 1024;
+/// Longest `*`/`$` header line accepted without a CR (Redis uses the inline limit here too).
+const HEADER_MAX: usize = INLINE_MAX;
 /// Limits before AUTH when a password is set.
 const UNAUTH_MULTIBULK_MAX: i64 = 10;
 const UNAUTH_BULK_MAX: i64 = 16384;
@@ -163,7 +163,7 @@ impl Parser {
                 }
                 self.inline = false;
                 let rest = &buf[*pos..];
-                let Some(cr) = memchr(b'\r', rest) else {
+                let Some(cr) = find_c_str(b'\r', rest) else {
                     if rest.len() > HEADER_MAX {
                         return Parsed::Error(ProtocolError::BigMultibulkCount);
                     }
@@ -191,7 +191,7 @@ impl Parser {
             while self.multibulk_left > 0 {
                 if self.bulk_len < 0 {
                     let rest = &buf[*pos..];
-                    let Some(cr) = memchr(b'\r', rest) else {
+                    let Some(cr) = find_c_str(b'\r', rest) else {
                         if rest.len() > HEADER_MAX {
                             return Parsed::Error(ProtocolError::BigBulkCount);
                         }
@@ -230,7 +230,7 @@ impl Parser {
     /// `None` needs more bytes.
     fn parse_inline(&mut self, buf: &[u8], pos: &mut usize) -> Option<Result<(), ProtocolError>> {
         let rest = &buf[*pos..];
-        let Some(nl) = memchr(b'\n', rest) else {
+        let Some(nl) = find_c_str(b'\n', rest) else {
             if rest.len() > INLINE_MAX {
                 return Some(Err(ProtocolError::BigInline));
             }
@@ -248,6 +248,16 @@ impl Parser {
         }
         *pos += nl + 1;
         Some(Ok(()))
+    }
+}
+
+/// Finds `c` the way Redis's `strchr` on the query buffer does: a NUL byte ends the search, so
+/// a header or inline line with a NUL before its terminator is never complete (it waits for
+/// more bytes until the size limit turns it into a protocol error).
+fn find_c_str(c: u8, s: &[u8]) -> Option<usize> {
+    match memchr2(c, 0, s) {
+        Some(i) if s.get(i) == Some(&c) => Some(i),
+        _ => None,
     }
 }
 

