@@ -17,6 +17,12 @@ use crate::stream::Stream;
 pub const READ_CHUNK: usize = 16 * 1024;
 /// Bytes written to one client per loop turn before others get a go (`NET_MAX_WRITES_PER_EVENT`).
 pub const WRITE_BUDGET: usize = 64 * 1024;
+/// Bulks at least this long are read straight into room of their exact size, no further than
+/// their end (Redis's `PROTO_MBULK_BIG_ARG`): one allocation, no doubling, no re-copying.
+const BIG_ARG: usize = 32 * 1024;
+/// Output already sent is dropped from the front of the reply buffer once it is at least this
+/// long and no shorter than what is still pending (so each byte is moved at most once).
+const REPLY_COMPACT_MIN: usize = 16 * 1024;
 
 /// What CLIENT REPLY set.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -100,6 +106,19 @@ pub struct Client {
     pub want_write: bool,
     /// In the event loop's write list for this turn.
     pub queued_write: bool,
+    /// Unix seconds since the output has been over the soft limit (0 = it is not).
+    obuf_soft_since: i64,
+}
+
+/// What one [`Client::write_output`] call left behind.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// All pending output was written.
+    Done,
+    /// The socket would not take more: wait for it to become writable.
+    Blocked,
+    /// The per-turn budget ran out with the socket still writable: write again next turn.
+    Budget,
 }
 
 /// What one read did.
@@ -125,6 +144,7 @@ impl Client {
             state,
             want_write: false,
             queued_write: false,
+            obuf_soft_since: 0,
         }
     }
 
@@ -135,11 +155,26 @@ impl Client {
 
     /// Reads one chunk from the socket into the query buffer.
     pub fn read_input(&mut self) -> ReadOutcome {
-        if self.query.len() - self.qend < READ_CHUNK {
-            let want = (self.qend + READ_CHUNK).max(self.query.len() * 2);
-            self.query.resize(want, 0);
+        // The rest of a big bulk, when one is being read: exactly that much room and no more.
+        let big = self
+            .parser
+            .pending_bulk()
+            .filter(|&n| n >= BIG_ARG)
+            .map(|n| (self.qpos + n + 2).saturating_sub(self.qend))
+            .filter(|&rest| rest > 0);
+        let want = big.unwrap_or(READ_CHUNK);
+        if self.query.len() - self.qend < want {
+            let len = match big {
+                Some(_) => self.qend + want,
+                None => (self.qend + want).max(self.query.len() * 2),
+            };
+            self.query.resize(len, 0);
         }
-        let room = &mut self.query[self.qend..];
+        let end = match big {
+            Some(_) => self.qend + want,
+            None => self.query.len(),
+        };
+        let room = &mut self.query[self.qend..end];
         let cap = room.len();
         match self.stream.read(room) {
             Ok(0) => ReadOutcome::Closed,
@@ -176,6 +211,16 @@ impl Client {
                     let args = self.parser.args(buf);
                     command::execute(srv, &mut self.state, &mut self.reply, &args);
                     self.parser.reset();
+                    if self.output_over_limit(srv.config.client_output_buffer_limit_normal) {
+                        log::warn!(
+                            "Client id={} addr={} laddr={} fd={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                            self.state.id,
+                            self.state.addr,
+                            self.state.laddr,
+                            self.state.fd
+                        );
+                        self.state.close_asap = true;
+                    }
                 }
                 Parsed::Incomplete => break,
                 Parsed::Error(e) => {
@@ -189,6 +234,25 @@ impl Client {
             }
         }
         self.compact_query();
+    }
+
+    /// Redis's `checkClientOutputBufferLimits` for a normal client: over the hard limit, or over
+    /// the soft limit for more than its seconds. Limits of 0 are off.
+    fn output_over_limit(&mut self, (hard, soft, soft_secs): (usize, usize, u64)) -> bool {
+        let used = self.reply.pending();
+        if hard > 0 && used >= hard {
+            return true;
+        }
+        if soft == 0 || used < soft {
+            self.obuf_soft_since = 0;
+            return false;
+        }
+        let now = crate::util::now_ms() / 1000;
+        if self.obuf_soft_since == 0 {
+            self.obuf_soft_since = now;
+            return false;
+        }
+        now - self.obuf_soft_since > soft_secs as i64
     }
 
     /// Drops the consumed prefix of the query buffer (once per read, not per command).
@@ -219,13 +283,24 @@ impl Client {
         self.qpos -= start;
         self.cmd_start = 0;
         self.parser.shift(start);
+        // Give back memory after a big request when only a small tail is left.
+        if !self.parser.in_progress() && self.query.len() > 4 * READ_CHUNK && self.qend < READ_CHUNK
+        {
+            self.query.truncate(2 * READ_CHUNK);
+            self.query.shrink_to_fit();
+        }
     }
 
-    /// Writes pending output, at most [`WRITE_BUDGET`] bytes. Returns Err when the client must
-    /// be freed.
-    pub fn write_output(&mut self) -> io::Result<()> {
+    /// Writes pending output, at most [`WRITE_BUDGET`] bytes. Err means the client must be
+    /// freed.
+    pub fn write_output(&mut self) -> io::Result<WriteOutcome> {
         let mut written = 0;
-        while self.reply.pending() > 0 && written < WRITE_BUDGET {
+        let mut outcome = WriteOutcome::Done;
+        while self.reply.pending() > 0 {
+            if written >= WRITE_BUDGET {
+                outcome = WriteOutcome::Budget;
+                break;
+            }
             let end = self.reply.buf.len().min(self.reply.sent + WRITE_BUDGET);
             match self.stream.write(&self.reply.buf[self.reply.sent..end]) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
@@ -233,7 +308,10 @@ impl Client {
                     self.reply.sent += n;
                     written += n;
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    outcome = WriteOutcome::Blocked;
+                    break;
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
@@ -244,7 +322,12 @@ impl Client {
             if self.reply.buf.capacity() > 1024 * 1024 {
                 self.reply.buf = Vec::new();
             }
+        } else if self.reply.sent >= REPLY_COMPACT_MIN && self.reply.sent >= self.reply.pending() {
+            // A reader that keeps up but never lets the buffer drain fully must not make it
+            // grow without bound.
+            self.reply.buf.drain(..self.reply.sent);
+            self.reply.sent = 0;
         }
-        Ok(())
+        Ok(outcome)
     }
 }

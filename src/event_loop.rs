@@ -11,7 +11,7 @@ use mio::{Events, Interest, Poll, Token};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 
-use crate::client::{Client, ClientState, ReadOutcome};
+use crate::client::{Client, ClientState, ReadOutcome, WriteOutcome};
 use crate::server::ServerState;
 use crate::stream::Stream;
 
@@ -313,13 +313,22 @@ impl EventLoop {
                 continue;
             };
             c.queued_write = false;
-            let before = c.reply.sent;
-            if c.state.close_asap || c.write_output().is_err() {
+            let before = c.reply.pending();
+            let outcome = match c.state.close_asap {
+                true => Err(io::ErrorKind::ConnectionAborted.into()),
+                false => c.write_output(),
+            };
+            let Ok(outcome) = outcome else {
                 self.free_client(t, c);
                 continue;
-            }
-            self.srv.stats.net_output_bytes += (c.reply.sent.max(before) - before) as u64;
+            };
+            self.srv.stats.net_output_bytes += (before - c.reply.pending()) as u64;
             self.srv.stats.writes_processed += 1;
+            if outcome == WriteOutcome::Budget {
+                // Still writable: no readiness edge will come, so try again next turn.
+                c.queued_write = true;
+                self.pending_writes.push(t);
+            }
             if c.reply.pending() == 0 {
                 if c.state.close_after_reply {
                     self.free_client(t, c);
@@ -333,7 +342,7 @@ impl EventLoop {
                         Interest::READABLE,
                     );
                 }
-            } else if !c.want_write {
+            } else if outcome == WriteOutcome::Blocked && !c.want_write {
                 c.want_write = true;
                 let _ = self.poll.registry().reregister(
                     &mut c.stream,

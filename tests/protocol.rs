@@ -408,3 +408,214 @@ fn maxclients() {
         show(&info)
     );
 }
+
+impl Srv {
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident set size of the server process, in KB.
+    fn rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("read /proc status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS")
+    }
+}
+
+#[test]
+fn deep_pipeline_read_concurrently() {
+    let srv = Srv::start(&[]);
+    const N: usize = 100_000;
+    let mut c = srv.conn();
+    let mut reader = c.s.try_clone().unwrap();
+    let mut want = Vec::new();
+    for i in 1..=N {
+        want.extend_from_slice(format!(":{i}\r\n").as_bytes());
+    }
+    let want_len = want.len();
+    let t = std::thread::spawn(move || read_n(&mut reader, want_len, Duration::from_secs(60)));
+    let mut p = Vec::with_capacity(N * 30);
+    for i in 0..N {
+        // Alternate forms so both parsers are exercised deep into the pipeline.
+        if i % 2 == 0 {
+            p.extend(encode(&[b"INCR", b"counter"]));
+        } else {
+            p.extend_from_slice(b"INCR counter\r\n");
+        }
+    }
+    c.send(&p);
+    let got = t.join().unwrap();
+    assert_eq!(got.len(), want.len());
+    assert!(got == want, "replies differ");
+    assert_eq!(c.cmd("GET counter"), b"$6\r\n100000\r\n");
+}
+
+#[test]
+fn redis_cli_pipe_million_sets_bounded_memory() {
+    let srv = Srv::start(&[]);
+    const N: usize = 1_000_000;
+    let mut input = Vec::with_capacity(N * 36);
+    for i in 0..N {
+        let v = format!("v:{i}");
+        input.extend(encode(&[b"SET", b"k", v.as_bytes()]));
+    }
+    let base = srv.rss_kb();
+    let pid = srv.pid();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut max = 0u64;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+                    && let Some(kb) = s
+                        .lines()
+                        .find_map(|l| l.strip_prefix("VmRSS:"))
+                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                {
+                    max = max.max(kb);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            max
+        })
+    };
+    let mut child = Command::new("redis-cli")
+        .args(["-p", &srv.port.to_string(), "--pipe"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("redis-cli on PATH");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let max = sampler.join().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("errors: 0, replies: 1000000"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut c = srv.conn();
+    assert_eq!(c.cmd("GET k"), b"$8\r\nv:999999\r\n");
+    // 34 MB of requests went through; neither the query buffer nor the replies may hold them.
+    assert!(
+        max.saturating_sub(base) < 16 * 1024,
+        "RSS grew from {base} KB to {max} KB"
+    );
+}
+
+#[test]
+fn big_and_odd_arguments() {
+    let srv = Srv::start(&[]);
+    let mut c = srv.conn();
+    let big: Vec<u8> = (0..10 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    assert_eq!(c.cmd_args(&[b"SET", b"big", &big]), b"+OK\r\n");
+    let mut want = format!("${}\r\n", big.len()).into_bytes();
+    want.extend_from_slice(&big);
+    want.extend_from_slice(b"\r\n");
+    let got = c.cmd_args(&[b"GET", b"big"]);
+    assert!(got == want, "10 MB value round trip");
+    assert_eq!(c.cmd_args(&[b"STRLEN", b"big"]), b":10485760\r\n");
+    // The same value sent in small pieces.
+    let req = encode(&[b"SET", b"big2", &big]);
+    for piece in req.chunks(777_777) {
+        c.send(piece);
+    }
+    assert_eq!(c.read_reply(), b"+OK\r\n");
+    assert_eq!(c.cmd_args(&[b"STRLEN", b"big2"]), b":10485760\r\n");
+
+    assert_eq!(c.cmd_args(&[b"SET", b"", b"empty key"]), b"+OK\r\n");
+    assert_eq!(c.cmd_args(&[b"GET", b""]), b"$9\r\nempty key\r\n");
+    assert_eq!(c.cmd_args(&[b"SET", b"e", b""]), b"+OK\r\n");
+    assert_eq!(c.cmd_args(&[b"GET", b"e"]), b"$0\r\n\r\n");
+    let bin = b"\x00a\r\nb\x00\r\n\xff";
+    assert_eq!(c.cmd_args(&[b"SET", bin, bin]), b"+OK\r\n");
+    let mut want = b"$9\r\n".to_vec();
+    want.extend_from_slice(bin);
+    want.extend_from_slice(b"\r\n");
+    assert_eq!(c.cmd_args(&[b"GET", bin]), want);
+    assert_eq!(c.cmd_args(&[b"EXISTS", b"\x00a\r\nb"]), b":0\r\n");
+
+    // MSET with 10,000 arguments (5,000 pairs), then read them all back.
+    let keys: Vec<Vec<u8>> = (0..5000).map(|i| format!("m:{i}").into_bytes()).collect();
+    let mut args: Vec<&[u8]> = vec![b"MSET"];
+    for k in &keys {
+        args.push(k);
+        args.push(k);
+    }
+    assert_eq!(args.len(), 10_001);
+    assert_eq!(c.cmd_args(&args), b"+OK\r\n");
+    let mut args: Vec<&[u8]> = vec![b"MGET"];
+    args.extend(keys.iter().map(|k| k.as_slice()));
+    let got = c.cmd_args(&args);
+    let mut want = b"*5000\r\n".to_vec();
+    for k in &keys {
+        want.extend_from_slice(format!("${}\r\n", k.len()).as_bytes());
+        want.extend_from_slice(k);
+        want.extend_from_slice(b"\r\n");
+    }
+    assert!(got == want, "MGET of 5000 keys");
+    assert_eq!(c.cmd("DBSIZE"), b":5005\r\n");
+}
+
+/// CLIENT LIST's `events=` field for the client with this `name=`.
+fn events_of(list: &[u8], name: &str) -> String {
+    let list = String::from_utf8_lossy(list);
+    let line = list
+        .lines()
+        .find(|l| l.contains(&format!(" name={name} ")))
+        .unwrap_or_else(|| panic!("no client {name} in {list}"));
+    line.split(' ')
+        .find_map(|f| f.strip_prefix("events="))
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn slow_reader_does_not_starve_others() {
+    let srv = Srv::start(&[]);
+    let mut a = srv.conn();
+    let mut b = srv.conn();
+    assert_eq!(a.cmd("CLIENT SETNAME slow"), b"+OK\r\n");
+    assert_eq!(b.cmd("CLIENT SETNAME fast"), b"+OK\r\n");
+    let value = vec![b'v'; 1024 * 1024];
+    assert_eq!(a.cmd_args(&[b"SET", b"big", &value]), b"+OK\r\n");
+    const GETS: usize = 100;
+    let mut p = Vec::new();
+    for _ in 0..GETS {
+        p.extend(encode(&[b"GET", b"big"]));
+    }
+    a.send(&p);
+    std::thread::sleep(Duration::from_millis(300));
+    // The slow client has ~100 MB pending; the other one is served at once.
+    for _ in 0..20 {
+        let t = Instant::now();
+        assert_eq!(b.cmd("PING"), b"+PONG\r\n");
+        assert!(
+            t.elapsed() < Duration::from_millis(500),
+            "PING took {:?}",
+            t.elapsed()
+        );
+    }
+    // Only the client with output pending waits for writability.
+    let list = b.cmd("CLIENT LIST");
+    assert_eq!(events_of(&list, "slow"), "rw");
+    assert_eq!(events_of(&list, "fast"), "r");
+    // Everything arrives, in order, once the slow client reads.
+    let mut want_one = b"$1048576\r\n".to_vec();
+    want_one.extend_from_slice(&value);
+    want_one.extend_from_slice(b"\r\n");
+    let got = read_n(&mut a.s, want_one.len() * GETS, Duration::from_secs(30));
+    assert_eq!(got.len(), want_one.len() * GETS);
+    assert!(got.chunks(want_one.len()).all(|r| r == want_one));
+    let list = b.cmd("CLIENT LIST");
+    assert_eq!(events_of(&list, "slow"), "r");
+}

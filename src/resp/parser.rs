@@ -136,6 +136,11 @@ impl Parser {
         self.multibulk_left > 0
     }
 
+    /// Length of the bulk whose `$` header was read but whose data is still incomplete.
+    pub fn pending_bulk(&self) -> Option<usize> {
+        (self.multibulk_left > 0 && self.bulk_len >= 0).then_some(self.bulk_len as usize)
+    }
+
     /// Shifts stored spans after the consumed prefix of the query buffer (`by` bytes) is removed.
     pub fn shift(&mut self, by: usize) {
         if !self.inline {
