@@ -266,9 +266,15 @@ impl EventLoop {
                 self.srv.stats.net_input_bytes += n as u64;
                 self.srv.stats.reads_processed += 1;
                 if c.query_len() > self.srv.config.client_query_buffer_limit {
+                    let head = c.query.get(c.qpos..c.qend.min(c.qpos + 64)).unwrap_or(&[]);
                     log::warn!(
-                        "Closing client that reached max query buffer length (qbuf initial bytes: {:?})",
-                        String::from_utf8_lossy(&c.query[c.qpos..c.qend.min(c.qpos + 64)])
+                        "Closing client that reached max query buffer length: id={} addr={} laddr={} fd={} qbuf={} (qbuf initial bytes: {})",
+                        c.state.id,
+                        c.state.addr,
+                        c.state.laddr,
+                        c.state.fd,
+                        c.query_len(),
+                        repr(head)
                     );
                     self.srv.stats.client_qbuf_limit_disconnections += 1;
                     free = true;
@@ -400,6 +406,29 @@ impl EventLoop {
             }
         }
     }
+}
+
+/// Quoted, escaped bytes as Redis's `sdscatrepr` writes them in log lines.
+fn repr(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len() + 2);
+    out.push('"');
+    for &c in b {
+        match c {
+            b'\\' | b'"' => {
+                out.push('\\');
+                out.push(c as char);
+            }
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x07 => out.push_str("\\a"),
+            0x08 => out.push_str("\\b"),
+            0x20..=0x7e => out.push(c as char),
+            _ => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn stream_fd(s: &Stream) -> i32 {

@@ -619,3 +619,94 @@ fn slow_reader_does_not_starve_others() {
     let list = b.cmd("CLIENT LIST");
     assert_eq!(events_of(&list, "slow"), "r");
 }
+
+/// Reads one reply on `c`, or returns what arrived if the server closed first.
+fn reply_or_close(c: &mut Conn) -> (Vec<u8>, bool) {
+    read_until_close(&mut c.s, Duration::from_millis(500))
+}
+
+#[test]
+#[ignore = "needs client-query-buffer-limit / proto-max-bulk-len parsing from the config rewrite"]
+fn query_buffer_limit_closes_silently() {
+    let srv = Srv::start(&["--client-query-buffer-limit", "1mb"]);
+    // A bulk bigger than the query buffer limit: closed without a reply, nothing stored.
+    let value = vec![b'a'; 2_000_000];
+    let (got, closed) = exchange(&srv, &encode(&[b"SET", b"k", &value]));
+    assert_eq!(show(&got), "");
+    assert!(closed);
+    // proto-max-bulk-len is checked on the header.
+    let srv2 = Srv::start(&["--proto-max-bulk-len", "1mb"]);
+    assert_exchange(&srv2, b"*1\r\n$1048576\r\n", b"", false);
+    assert_exchange(
+        &srv2,
+        b"*1\r\n$1048577\r\n",
+        b"-ERR Protocol error: invalid bulk length\r\n",
+        true,
+    );
+    // Far more than the limit in small pipelined commands is fine: it is parsed as it comes.
+    let mut c = srv.conn();
+    let mut reader = c.s.try_clone().unwrap();
+    let n = 400_000;
+    let t = std::thread::spawn(move || read_n(&mut reader, 7 * n, Duration::from_secs(60)));
+    c.send(&b"PING\r\n".repeat(n));
+    assert_eq!(t.join().unwrap(), b"+PONG\r\n".repeat(n));
+    assert_eq!(c.cmd("EXISTS k"), b":0\r\n");
+}
+
+#[test]
+#[ignore = "needs client-output-buffer-limit parsing from the config rewrite"]
+fn output_buffer_hard_limit() {
+    let srv = Srv::start(&["--client-output-buffer-limit", "normal", "1mb", "0", "0"]);
+    let mut c = srv.conn();
+    let value = vec![b'x'; 2_000_000];
+    assert_eq!(c.cmd_args(&[b"SET", b"big", &value]), b"+OK\r\n");
+    assert_eq!(
+        c.cmd_args(&[b"SET", b"small", &value[..500_000]]),
+        b"+OK\r\n"
+    );
+    assert_eq!(c.cmd("STRLEN small"), b":500000\r\n");
+    assert_eq!(c.cmd("GET small").len(), 500_000 + 11);
+    // Over the hard limit: closed at once, replies of the same batch included.
+    c.send(b"PING\r\nGET big\r\nPING\r\n");
+    let (got, closed) = reply_or_close(&mut c);
+    assert_eq!(show(&got), "");
+    assert!(closed);
+    let mut d = srv.conn();
+    assert_eq!(d.cmd("PING"), b"+PONG\r\n");
+}
+
+#[test]
+#[ignore = "needs client-output-buffer-limit parsing from the config rewrite"]
+fn output_buffer_soft_limit() {
+    let srv = Srv::start(&["--client-output-buffer-limit", "normal", "0", "1mb", "1"]);
+    let mut c = srv.conn();
+    let value = vec![b'x'; 20_000_000];
+    assert_eq!(c.cmd_args(&[b"SET", b"big", &value]), b"+OK\r\n");
+    // Over the soft limit, but not for longer than its second yet: kept.
+    c.send(b"GET big\r\n");
+    std::thread::sleep(Duration::from_millis(200));
+    c.send(b"PING\r\n");
+    std::thread::sleep(Duration::from_millis(200));
+    let mut d = srv.conn();
+    assert_eq!(
+        d.cmd("CLIENT LIST")
+            .windows(3)
+            .filter(|w| w == b"id=")
+            .count(),
+        2
+    );
+    // Still over it two seconds later: the next reply closes the client.
+    std::thread::sleep(Duration::from_millis(2200));
+    c.send(b"PING\r\n");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        d.cmd("CLIENT LIST")
+            .windows(3)
+            .filter(|w| w == b"id=")
+            .count(),
+        1
+    );
+    let (got, closed) = read_until_close(&mut c.s, Duration::from_secs(2));
+    assert!(closed);
+    assert!(got.len() < value.len(), "the whole reply arrived");
+}
