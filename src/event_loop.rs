@@ -225,12 +225,13 @@ impl EventLoop {
 
     fn add_client(&mut self, mut stream: Stream, addr: String, laddr: String, local: bool) {
         let srv = &mut self.srv;
-        srv.stats.total_connections_received += 1;
+        // Rejected for maxclients: counted as rejected only, as Redis does.
         if srv.clients.len() >= srv.config.maxclients {
             let _ = stream.write(b"-ERR max number of clients reached\r\n");
             srv.stats.rejected_connections += 1;
             return;
         }
+        srv.stats.total_connections_received += 1;
         if srv.config.protected_mode && !local && srv.config.requirepass.is_none() {
             let _ = stream.write(crate::server::DENIED_MESSAGE.as_bytes());
             srv.stats.rejected_connections += 1;

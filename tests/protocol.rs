@@ -401,11 +401,15 @@ fn maxclients() {
     drop(b);
     let (_d, r3) = connect_admitted(&srv);
     let rejected = 1 + r1 + r2 + r3;
-    let info = a.cmd("INFO stats");
+    let info = show(&a.cmd("INFO stats"));
     assert!(
-        show(&info).contains(&format!("rejected_connections:{rejected}\\r\\n")),
-        "{}",
-        show(&info)
+        info.contains(&format!("rejected_connections:{rejected}\\r\\n")),
+        "{info}"
+    );
+    // Rejected connections are not counted as received (the start-up probe, a, b and d are).
+    assert!(
+        info.contains("total_connections_received:4\\r\\n"),
+        "{info}"
     );
 }
 

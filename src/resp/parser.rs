@@ -470,6 +470,31 @@ mod tests {
     }
 
     #[test]
+    fn nul_hides_the_terminator_and_count_strings_are_capped() {
+        // As with Redis's strchr: a NUL before the line end means "no line end yet".
+        assert_eq!(all(b"PI\x00NG\r\nPING\r\n"), (vec![], None));
+        assert_eq!(all(b"*1\x00\r\n$4\r\nPING\r\n"), (vec![], None));
+        let mut count = b"*".to_vec();
+        count.extend_from_slice(&[b'1'; INLINE_MAX - 1]);
+        assert_eq!(all(&count).1, None);
+        count.push(b'1');
+        assert_eq!(all(&count).1, Some(ProtocolError::BigMultibulkCount));
+        let mut count = b"*1\r\n$".to_vec();
+        count.extend_from_slice(&[b'1'; INLINE_MAX]);
+        assert_eq!(all(&count).1, Some(ProtocolError::BigBulkCount));
+    }
+
+    #[test]
+    fn pending_bulk_reports_a_started_bulk() {
+        let input = b"*2\r\n$3\r\nset\r\n$40000\r\nabc";
+        let mut p = Parser::new();
+        let mut pos = 0;
+        assert_eq!(p.parse(input, &mut pos, LIM), Parsed::Incomplete);
+        assert_eq!(p.pending_bulk(), Some(40000));
+        assert_eq!(pos, input.len() - 3);
+    }
+
+    #[test]
     fn numbers() {
         assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
         assert_eq!(parse_i64(b"9223372036854775808"), None);
