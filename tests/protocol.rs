@@ -275,6 +275,19 @@ fn protocol_errors_close_the_connection() {
         b"-ERR Protocol error: expected '$', got 'x'\r\n",
         true,
     );
+    // The offending byte is echoed raw, CR and LF turned into spaces.
+    assert_exchange(
+        &srv,
+        b"*1\r\n\r\n\r\n",
+        b"-ERR Protocol error: expected '$', got ' '\r\n",
+        true,
+    );
+    assert_exchange(
+        &srv,
+        b"*1\r\n\xff\r\n",
+        b"-ERR Protocol error: expected '$', got '\xff'\r\n",
+        true,
+    );
     // Commands before the bad one run; nothing after it does.
     assert_exchange(
         &srv,
@@ -604,7 +617,7 @@ fn slow_reader_does_not_starve_others() {
         let t = Instant::now();
         assert_eq!(b.cmd("PING"), b"+PONG\r\n");
         assert!(
-            t.elapsed() < Duration::from_millis(500),
+            t.elapsed() < Duration::from_secs(1),
             "PING took {:?}",
             t.elapsed()
         );
