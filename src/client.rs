@@ -8,6 +8,7 @@
 use std::io::{self, Read, Write};
 
 use crate::command;
+use crate::error::ProtocolError;
 use crate::resp::Reply;
 use crate::resp::parser::{Limits, Parsed, Parser};
 use crate::server::ServerState;
@@ -224,7 +225,9 @@ impl Client {
                 }
                 Parsed::Incomplete => break,
                 Parsed::Error(e) => {
-                    log::debug!("protocol error from client {}: {:?}", self.state.id, e);
+                    if log::log_enabled!(log::Level::Debug) {
+                        self.log_protocol_error(e);
+                    }
                     let text = e.text();
                     srv.stats.count_error(&text);
                     self.reply.error(&text);
@@ -234,6 +237,64 @@ impl Client {
             }
         }
         self.compact_query();
+    }
+
+    /// Redis's `setProtocolError` log line (at verbose): the reason, the client, and a sample
+    /// of the unparsed input (C-string semantics: stops at a NUL; non-printables as `.`).
+    fn log_protocol_error(&self, e: ProtocolError) {
+        const DUMP: usize = 128;
+        let reason = match e {
+            ProtocolError::InvalidMultibulkLength => "invalid mbulk count",
+            ProtocolError::InvalidBulkLength => "invalid bulk length",
+            ProtocolError::ExpectedDollar(_) => "expected $ but got something else",
+            ProtocolError::BigMultibulkCount => "too big mbulk count string",
+            ProtocolError::BigBulkCount => "too big bulk count string",
+            ProtocolError::BigInline => "too big inline request",
+            ProtocolError::UnbalancedQuotes => "unbalanced quotes in inline request",
+            ProtocolError::UnauthMultibulkLength => "unauth mbulk count",
+            ProtocolError::UnauthBulkLength => "unauth bulk length",
+        };
+        let rest = self.query.get(self.qpos..self.qend).unwrap_or(&[]);
+        let c_str = |b: &[u8]| {
+            let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+            String::from_utf8_lossy(&b[..end]).into_owned()
+        };
+        let mut sample = if rest.len() < DUMP {
+            format!("Query buffer during protocol error: '{}'", c_str(rest))
+        } else {
+            format!(
+                "Query buffer during protocol error: '{}' (... more {} bytes ...) '{}'",
+                c_str(&rest[..DUMP / 2]),
+                rest.len() - DUMP,
+                c_str(&rest[rest.len() - DUMP / 2..])
+            )
+        };
+        // Redis formats into a 256-byte buffer.
+        if sample.len() > 255 {
+            let mut cut = 255;
+            while !sample.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            sample.truncate(cut);
+        }
+        let sample: String = sample
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        log::debug!(
+            "Protocol error ({reason}) from client: id={} addr={} laddr={} fd={} name={}. {sample}",
+            self.state.id,
+            self.state.addr,
+            self.state.laddr,
+            self.state.fd,
+            String::from_utf8_lossy(self.state.name.as_deref().unwrap_or(b""))
+        );
     }
 
     /// Redis's `checkClientOutputBufferLimits` for a normal client: over the hard limit, or over
