@@ -21,6 +21,10 @@ pub const WRITE_BUDGET: usize = 64 * 1024;
 /// Bulks at least this long are read straight into room of their exact size, no further than
 /// their end (Redis's `PROTO_MBULK_BIG_ARG`): one allocation, no doubling, no re-copying.
 const BIG_ARG: usize = 32 * 1024;
+/// A drained reply buffer keeps at most this capacity until the cron looks at it.
+const REPLY_KEEP_MAX: usize = 32 * 1024 * 1024;
+/// The cron frees drained reply buffers bigger than this.
+const REPLY_IDLE_MAX: usize = 64 * 1024;
 /// Output already sent is dropped from the front of the reply buffer once it is at least this
 /// long and no shorter than what is still pending (so each byte is moved at most once).
 const REPLY_COMPACT_MIN: usize = 16 * 1024;
@@ -169,7 +173,11 @@ impl Client {
                 Some(_) => self.qend + want,
                 None => (self.qend + want).max(self.query.len() * 2),
             };
-            self.query.resize(len, 0);
+            // A fresh zeroed allocation (calloc: big ones come zeroed from the OS for free)
+            // plus a copy of the bytes in use, rather than resize's byte-by-byte fill.
+            let mut grown = vec![0u8; len];
+            grown[..self.qend].copy_from_slice(&self.query[..self.qend]);
+            self.query = grown;
         }
         let end = match big {
             Some(_) => self.qend + want,
@@ -237,6 +245,16 @@ impl Client {
             }
         }
         self.compact_query();
+    }
+
+    /// Periodic (cron) housekeeping: a drained reply buffer that grew big is given back, so
+    /// a burst of big replies costs one allocation per burst, not per reply, and idle clients
+    /// hold little memory.
+    pub fn release_idle_buffers(&mut self) {
+        if self.reply.pending() == 0 && self.reply.buf.capacity() > REPLY_IDLE_MAX {
+            self.reply.buf = Vec::new();
+            self.reply.sent = 0;
+        }
     }
 
     /// Redis's `setProtocolError` log line (at verbose): the reason, the client, and a sample
@@ -378,9 +396,10 @@ impl Client {
             }
         }
         if self.reply.pending() == 0 {
+            // Capacity is kept for the next reply; the cron gives back idle big buffers.
             self.reply.buf.clear();
             self.reply.sent = 0;
-            if self.reply.buf.capacity() > 1024 * 1024 {
+            if self.reply.buf.capacity() > REPLY_KEEP_MAX {
                 self.reply.buf = Vec::new();
             }
         } else if self.reply.sent >= REPLY_COMPACT_MIN && self.reply.sent >= self.reply.pending() {

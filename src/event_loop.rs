@@ -393,8 +393,9 @@ impl EventLoop {
         self.srv.cron(now);
         let timeout_ms = self.srv.config.timeout as i64 * 1000;
         let mut doomed = Vec::new();
-        for (t, slot) in self.srv.clients.iter() {
+        for (t, slot) in self.srv.clients.iter_mut() {
             if let Some(c) = slot {
+                c.release_idle_buffers();
                 let idle = timeout_ms > 0 && now - c.state.last_interaction_ms > timeout_ms;
                 if c.state.close_asap || idle {
                     doomed.push(t);
