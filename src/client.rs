@@ -169,10 +169,9 @@ impl Client {
             .filter(|&rest| rest > 0);
         let want = big.unwrap_or(READ_CHUNK);
         if self.query.len() - self.qend < want {
-            let len = match big {
-                Some(_) => self.qend + want,
-                None => (self.qend + want).max(self.query.len() * 2),
-            };
+            // At least doubling, so a command of many big bulks is not re-copied per bulk;
+            // a lone big bulk gets exactly its size.
+            let len = (self.qend + want).max(self.query.len() * 2);
             // A fresh zeroed allocation (calloc: big ones come zeroed from the OS for free)
             // plus a copy of the bytes in use, rather than resize's byte-by-byte fill.
             let mut grown = vec![0u8; len];
@@ -452,6 +451,47 @@ mod tests {
         }
         assert_eq!(c.reply.buf, b"+OK\r\n");
         assert_eq!(c.query_len(), 0);
+    }
+
+    #[test]
+    fn many_big_bulks_grow_the_buffer_geometrically() {
+        let mut srv = ServerState::new(Config::default());
+        let (mut c, mut peer) = pair();
+        c.state.authenticated = true;
+        let value = vec![b'v'; 40_000];
+        let mut args: Vec<&[u8]> = vec![b"MSET"];
+        let keys: Vec<Vec<u8>> = (0..100).map(|i| format!("k{i}").into_bytes()).collect();
+        for k in &keys {
+            args.push(k);
+            args.push(&value);
+        }
+        let mut req = format!("*{}\r\n", args.len()).into_bytes();
+        for a in &args {
+            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            req.extend_from_slice(a);
+            req.extend_from_slice(b"\r\n");
+        }
+        let mut reallocs = 0;
+        let mut sent = 0;
+        while sent < req.len() {
+            let end = (sent + 30_000).min(req.len());
+            peer.write_all(&req[sent..end]).unwrap();
+            sent = end;
+            loop {
+                let before = c.query.as_ptr();
+                match c.read_input() {
+                    ReadOutcome::Data { .. } => {}
+                    _ => break,
+                }
+                reallocs += (before != c.query.as_ptr()) as usize;
+                c.process_input(&mut srv);
+            }
+        }
+        assert_eq!(c.reply.buf, b"+OK\r\n");
+        assert!(
+            reallocs <= 12,
+            "{reallocs} reallocations for a 4 MB command"
+        );
     }
 
     #[test]
