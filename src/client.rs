@@ -8,6 +8,7 @@
 use std::io::{self, Read, Write};
 
 use crate::command;
+use crate::error::ProtocolError;
 use crate::resp::Reply;
 use crate::resp::parser::{Limits, Parsed, Parser};
 use crate::server::ServerState;
@@ -17,6 +18,16 @@ use crate::stream::Stream;
 pub const READ_CHUNK: usize = 16 * 1024;
 /// Bytes written to one client per loop turn before others get a go (`NET_MAX_WRITES_PER_EVENT`).
 pub const WRITE_BUDGET: usize = 64 * 1024;
+/// Bulks at least this long are read straight into room of their exact size, no further than
+/// their end (Redis's `PROTO_MBULK_BIG_ARG`): one allocation, no doubling, no re-copying.
+const BIG_ARG: usize = 32 * 1024;
+/// A drained reply buffer keeps at most this capacity until the cron looks at it.
+const REPLY_KEEP_MAX: usize = 32 * 1024 * 1024;
+/// The cron frees drained reply buffers bigger than this.
+const REPLY_IDLE_MAX: usize = 64 * 1024;
+/// Output already sent is dropped from the front of the reply buffer once it is at least this
+/// long and no shorter than what is still pending (so each byte is moved at most once).
+const REPLY_COMPACT_MIN: usize = 16 * 1024;
 
 /// What CLIENT REPLY set.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -100,6 +111,19 @@ pub struct Client {
     pub want_write: bool,
     /// In the event loop's write list for this turn.
     pub queued_write: bool,
+    /// Unix seconds since the output has been over the soft limit (0 = it is not).
+    obuf_soft_since: i64,
+}
+
+/// What one [`Client::write_output`] call left behind.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// All pending output was written.
+    Done,
+    /// The socket would not take more: wait for it to become writable.
+    Blocked,
+    /// The per-turn budget ran out with the socket still writable: write again next turn.
+    Budget,
 }
 
 /// What one read did.
@@ -125,6 +149,7 @@ impl Client {
             state,
             want_write: false,
             queued_write: false,
+            obuf_soft_since: 0,
         }
     }
 
@@ -135,11 +160,29 @@ impl Client {
 
     /// Reads one chunk from the socket into the query buffer.
     pub fn read_input(&mut self) -> ReadOutcome {
-        if self.query.len() - self.qend < READ_CHUNK {
-            let want = (self.qend + READ_CHUNK).max(self.query.len() * 2);
-            self.query.resize(want, 0);
+        // The rest of a big bulk, when one is being read: exactly that much room and no more.
+        let big = self
+            .parser
+            .pending_bulk()
+            .filter(|&n| n >= BIG_ARG)
+            .map(|n| (self.qpos + n + 2).saturating_sub(self.qend))
+            .filter(|&rest| rest > 0);
+        let want = big.unwrap_or(READ_CHUNK);
+        if self.query.len() - self.qend < want {
+            // At least doubling, so a command of many big bulks is not re-copied per bulk;
+            // a lone big bulk gets exactly its size.
+            let len = (self.qend + want).max(self.query.len() * 2);
+            // A fresh zeroed allocation (calloc: big ones come zeroed from the OS for free)
+            // plus a copy of the bytes in use, rather than resize's byte-by-byte fill.
+            let mut grown = vec![0u8; len];
+            grown[..self.qend].copy_from_slice(&self.query[..self.qend]);
+            self.query = grown;
         }
-        let room = &mut self.query[self.qend..];
+        let end = match big {
+            Some(_) => self.qend + want,
+            None => self.query.len(),
+        };
+        let room = &mut self.query[self.qend..end];
         let cap = room.len();
         match self.stream.read(room) {
             Ok(0) => ReadOutcome::Closed,
@@ -160,12 +203,13 @@ impl Client {
 
     /// Parses and runs every complete command in the query buffer.
     pub fn process_input(&mut self, srv: &mut ServerState) {
-        let limits = Limits {
-            max_bulk_len: srv.config.proto_max_bulk_len,
-            authenticated: self.state.authenticated,
-        };
         srv.cmd_clock = std::time::Instant::now();
         while !self.state.close_after_reply && !self.state.close_asap {
+            // Per command: AUTH earlier in the same batch lifts the unauthenticated limits.
+            let limits = Limits {
+                max_bulk_len: srv.config.proto_max_bulk_len,
+                authenticated: self.state.authenticated,
+            };
             if !self.parser.in_progress() {
                 self.cmd_start = self.qpos;
             }
@@ -175,10 +219,22 @@ impl Client {
                     let args = self.parser.args(buf);
                     command::execute(srv, &mut self.state, &mut self.reply, &args);
                     self.parser.reset();
+                    if self.output_over_limit(srv.config.client_output_buffer_limit_normal) {
+                        log::warn!(
+                            "Client id={} addr={} laddr={} fd={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                            self.state.id,
+                            self.state.addr,
+                            self.state.laddr,
+                            self.state.fd
+                        );
+                        self.state.close_asap = true;
+                    }
                 }
                 Parsed::Incomplete => break,
                 Parsed::Error(e) => {
-                    log::debug!("protocol error from client {}: {:?}", self.state.id, e);
+                    if log::log_enabled!(log::Level::Debug) {
+                        self.log_protocol_error(e);
+                    }
                     let text = e.text();
                     srv.stats.count_error(&text);
                     self.reply.error(&text);
@@ -188,6 +244,93 @@ impl Client {
             }
         }
         self.compact_query();
+    }
+
+    /// Periodic (cron) housekeeping: a drained reply buffer that grew big is given back, so
+    /// a burst of big replies costs one allocation per burst, not per reply, and idle clients
+    /// hold little memory.
+    pub fn release_idle_buffers(&mut self) {
+        if self.reply.pending() == 0 && self.reply.buf.capacity() > REPLY_IDLE_MAX {
+            self.reply.buf = Vec::new();
+            self.reply.sent = 0;
+        }
+    }
+
+    /// Redis's `setProtocolError` log line (at verbose): the reason, the client, and a sample
+    /// of the unparsed input (C-string semantics: stops at a NUL; non-printables as `.`).
+    fn log_protocol_error(&self, e: ProtocolError) {
+        const DUMP: usize = 128;
+        let reason = match e {
+            ProtocolError::InvalidMultibulkLength => "invalid mbulk count",
+            ProtocolError::InvalidBulkLength => "invalid bulk length",
+            ProtocolError::ExpectedDollar(_) => "expected $ but got something else",
+            ProtocolError::BigMultibulkCount => "too big mbulk count string",
+            ProtocolError::BigBulkCount => "too big bulk count string",
+            ProtocolError::BigInline => "too big inline request",
+            ProtocolError::UnbalancedQuotes => "unbalanced quotes in inline request",
+            ProtocolError::UnauthMultibulkLength => "unauth mbulk count",
+            ProtocolError::UnauthBulkLength => "unauth bulk length",
+        };
+        let rest = self.query.get(self.qpos..self.qend).unwrap_or(&[]);
+        let c_str = |b: &[u8]| {
+            let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+            String::from_utf8_lossy(&b[..end]).into_owned()
+        };
+        let mut sample = if rest.len() < DUMP {
+            format!("Query buffer during protocol error: '{}'", c_str(rest))
+        } else {
+            format!(
+                "Query buffer during protocol error: '{}' (... more {} bytes ...) '{}'",
+                c_str(&rest[..DUMP / 2]),
+                rest.len() - DUMP,
+                c_str(&rest[rest.len() - DUMP / 2..])
+            )
+        };
+        // Redis formats into a 256-byte buffer.
+        if sample.len() > 255 {
+            let mut cut = 255;
+            while !sample.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            sample.truncate(cut);
+        }
+        let sample: String = sample
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        log::debug!(
+            "Protocol error ({reason}) from client: id={} addr={} laddr={} fd={} name={}. {sample}",
+            self.state.id,
+            self.state.addr,
+            self.state.laddr,
+            self.state.fd,
+            String::from_utf8_lossy(self.state.name.as_deref().unwrap_or(b""))
+        );
+    }
+
+    /// Redis's `checkClientOutputBufferLimits` for a normal client: over the hard limit, or over
+    /// the soft limit for more than its seconds. Limits of 0 are off.
+    fn output_over_limit(&mut self, (hard, soft, soft_secs): (usize, usize, u64)) -> bool {
+        let used = self.reply.pending();
+        if hard > 0 && used >= hard {
+            return true;
+        }
+        if soft == 0 || used < soft {
+            self.obuf_soft_since = 0;
+            return false;
+        }
+        let now = crate::util::now_ms() / 1000;
+        if self.obuf_soft_since == 0 {
+            self.obuf_soft_since = now;
+            return false;
+        }
+        now - self.obuf_soft_since > soft_secs as i64
     }
 
     /// Drops the consumed prefix of the query buffer (once per read, not per command).
@@ -218,13 +361,24 @@ impl Client {
         self.qpos -= start;
         self.cmd_start = 0;
         self.parser.shift(start);
+        // Give back memory after a big request when only a small tail is left.
+        if !self.parser.in_progress() && self.query.len() > 4 * READ_CHUNK && self.qend < READ_CHUNK
+        {
+            self.query.truncate(2 * READ_CHUNK);
+            self.query.shrink_to_fit();
+        }
     }
 
-    /// Writes pending output, at most [`WRITE_BUDGET`] bytes. Returns Err when the client must
-    /// be freed.
-    pub fn write_output(&mut self) -> io::Result<()> {
+    /// Writes pending output, at most [`WRITE_BUDGET`] bytes. Err means the client must be
+    /// freed.
+    pub fn write_output(&mut self) -> io::Result<WriteOutcome> {
         let mut written = 0;
-        while self.reply.pending() > 0 && written < WRITE_BUDGET {
+        let mut outcome = WriteOutcome::Done;
+        while self.reply.pending() > 0 {
+            if written >= WRITE_BUDGET {
+                outcome = WriteOutcome::Budget;
+                break;
+            }
             let end = self.reply.buf.len().min(self.reply.sent + WRITE_BUDGET);
             match self.stream.write(&self.reply.buf[self.reply.sent..end]) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
@@ -232,18 +386,129 @@ impl Client {
                     self.reply.sent += n;
                     written += n;
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    outcome = WriteOutcome::Blocked;
+                    break;
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
         }
         if self.reply.pending() == 0 {
+            // Capacity is kept for the next reply; the cron gives back idle big buffers.
             self.reply.buf.clear();
             self.reply.sent = 0;
-            if self.reply.buf.capacity() > 1024 * 1024 {
+            if self.reply.buf.capacity() > REPLY_KEEP_MAX {
                 self.reply.buf = Vec::new();
             }
+        } else if self.reply.sent >= REPLY_COMPACT_MIN && self.reply.sent >= self.reply.pending() {
+            // A reader that keeps up but never lets the buffer drain fully must not make it
+            // grow without bound.
+            self.reply.buf.drain(..self.reply.sent);
+            self.reply.sent = 0;
         }
-        Ok(())
+        Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn pair() -> (Client, std::os::unix::net::UnixStream) {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let stream = Stream::Unix(mio::net::UnixStream::from_std(a));
+        let state = ClientState::new(1, "test".into(), "test".into(), -1, 0);
+        (Client::new(stream, state), b)
+    }
+
+    #[test]
+    fn big_bulk_read_into_exact_room() {
+        let mut srv = ServerState::new(Config::default());
+        let (mut c, mut peer) = pair();
+        c.state.authenticated = true;
+        let value = vec![b'v'; 100_000];
+        let mut req = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100000\r\n".to_vec();
+        req.extend_from_slice(&value);
+        req.extend_from_slice(b"\r\n");
+        let total = req.len();
+        // The header and the start of the bulk, then the rest in small pieces.
+        let mut sent = 1000;
+        peer.write_all(&req[..sent]).unwrap();
+        assert!(matches!(c.read_input(), ReadOutcome::Data { n: 1000, .. }));
+        c.process_input(&mut srv);
+        assert_eq!(c.parser.pending_bulk(), Some(100_000));
+        while sent < total {
+            let end = (sent + 7000).min(total);
+            peer.write_all(&req[sent..end]).unwrap();
+            sent = end;
+            assert!(matches!(c.read_input(), ReadOutcome::Data { .. }));
+            // Sized once, to the command exactly: no doubling, no re-copying.
+            assert_eq!(c.query.len(), total);
+            c.process_input(&mut srv);
+        }
+        assert_eq!(c.reply.buf, b"+OK\r\n");
+        assert_eq!(c.query_len(), 0);
+    }
+
+    #[test]
+    fn many_big_bulks_grow_the_buffer_geometrically() {
+        let mut srv = ServerState::new(Config::default());
+        let (mut c, mut peer) = pair();
+        c.state.authenticated = true;
+        let value = vec![b'v'; 40_000];
+        let mut args: Vec<&[u8]> = vec![b"MSET"];
+        let keys: Vec<Vec<u8>> = (0..100).map(|i| format!("k{i}").into_bytes()).collect();
+        for k in &keys {
+            args.push(k);
+            args.push(&value);
+        }
+        let mut req = format!("*{}\r\n", args.len()).into_bytes();
+        for a in &args {
+            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            req.extend_from_slice(a);
+            req.extend_from_slice(b"\r\n");
+        }
+        let mut reallocs = 0;
+        let mut sent = 0;
+        while sent < req.len() {
+            let end = (sent + 30_000).min(req.len());
+            peer.write_all(&req[sent..end]).unwrap();
+            sent = end;
+            loop {
+                let before = c.query.as_ptr();
+                match c.read_input() {
+                    ReadOutcome::Data { .. } => {}
+                    _ => break,
+                }
+                reallocs += (before != c.query.as_ptr()) as usize;
+                c.process_input(&mut srv);
+            }
+        }
+        assert_eq!(c.reply.buf, b"+OK\r\n");
+        assert!(
+            reallocs <= 12,
+            "{reallocs} reallocations for a 4 MB command"
+        );
+    }
+
+    #[test]
+    fn sent_output_is_dropped_from_the_front() {
+        let (mut c, mut peer) = pair();
+        peer.set_nonblocking(true).unwrap();
+        // A 4 MB backlog, then a reader that keeps up with new output but never catches up.
+        c.reply.buf.extend(std::iter::repeat_n(b'x', 4 << 20));
+        let mut sink = vec![0u8; 1 << 16];
+        let mut max_len = 0;
+        for _ in 0..500 {
+            let _ = c.write_output().unwrap();
+            max_len = max_len.max(c.reply.buf.len());
+            let _ = peer.read(&mut sink);
+            c.reply.buf.extend(std::iter::repeat_n(b'y', 60_000));
+        }
+        // 34 MB were queued and the backlog never drained: the buffer stays near twice it.
+        assert!(max_len < 9 << 20, "{max_len}");
     }
 }

@@ -30,6 +30,8 @@ pub struct Config {
     pub hz: u32,
     pub proto_max_bulk_len: i64,
     pub client_query_buffer_limit: usize,
+    /// `client-output-buffer-limit normal`: hard bytes, soft bytes, soft seconds (0 = none).
+    pub client_output_buffer_limit_normal: (usize, usize, u64),
     pub hash_max_listpack_entries: usize,
     pub hash_max_listpack_value: usize,
     pub dir: String,
@@ -63,6 +65,7 @@ impl Default for Config {
             slowlog_max_len: 128,
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1024 * 1024 * 1024,
+            client_output_buffer_limit_normal: (0, 0, 0),
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
             dir: std::env::current_dir()

@@ -11,7 +11,7 @@ use mio::{Events, Interest, Poll, Token};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 
-use crate::client::{Client, ClientState, ReadOutcome};
+use crate::client::{Client, ClientState, ReadOutcome, WriteOutcome};
 use crate::server::ServerState;
 use crate::stream::Stream;
 
@@ -225,12 +225,13 @@ impl EventLoop {
 
     fn add_client(&mut self, mut stream: Stream, addr: String, laddr: String, local: bool) {
         let srv = &mut self.srv;
-        srv.stats.total_connections_received += 1;
+        // Rejected for maxclients: counted as rejected only, as Redis does.
         if srv.clients.len() >= srv.config.maxclients {
             let _ = stream.write(b"-ERR max number of clients reached\r\n");
             srv.stats.rejected_connections += 1;
             return;
         }
+        srv.stats.total_connections_received += 1;
         if srv.config.protected_mode && !local && srv.config.requirepass.is_none() {
             let _ = stream.write(crate::server::DENIED_MESSAGE.as_bytes());
             srv.stats.rejected_connections += 1;
@@ -266,9 +267,15 @@ impl EventLoop {
                 self.srv.stats.net_input_bytes += n as u64;
                 self.srv.stats.reads_processed += 1;
                 if c.query_len() > self.srv.config.client_query_buffer_limit {
+                    let head = c.query.get(c.qpos..c.qend.min(c.qpos + 64)).unwrap_or(&[]);
                     log::warn!(
-                        "Closing client that reached max query buffer length (qbuf initial bytes: {:?})",
-                        String::from_utf8_lossy(&c.query[c.qpos..c.qend.min(c.qpos + 64)])
+                        "Closing client that reached max query buffer length: id={} addr={} laddr={} fd={} qbuf={} (qbuf initial bytes: {})",
+                        c.state.id,
+                        c.state.addr,
+                        c.state.laddr,
+                        c.state.fd,
+                        c.query_len(),
+                        repr(head)
                     );
                     self.srv.stats.client_qbuf_limit_disconnections += 1;
                     free = true;
@@ -313,13 +320,22 @@ impl EventLoop {
                 continue;
             };
             c.queued_write = false;
-            let before = c.reply.sent;
-            if c.state.close_asap || c.write_output().is_err() {
+            let before = c.reply.pending();
+            let outcome = match c.state.close_asap {
+                true => Err(io::ErrorKind::ConnectionAborted.into()),
+                false => c.write_output(),
+            };
+            let Ok(outcome) = outcome else {
                 self.free_client(t, c);
                 continue;
-            }
-            self.srv.stats.net_output_bytes += (c.reply.sent.max(before) - before) as u64;
+            };
+            self.srv.stats.net_output_bytes += (before - c.reply.pending()) as u64;
             self.srv.stats.writes_processed += 1;
+            if outcome == WriteOutcome::Budget {
+                // Still writable: no readiness edge will come, so try again next turn.
+                c.queued_write = true;
+                self.pending_writes.push(t);
+            }
             if c.reply.pending() == 0 {
                 if c.state.close_after_reply {
                     self.free_client(t, c);
@@ -333,7 +349,7 @@ impl EventLoop {
                         Interest::READABLE,
                     );
                 }
-            } else if !c.want_write {
+            } else if outcome == WriteOutcome::Blocked && !c.want_write {
                 c.want_write = true;
                 let _ = self.poll.registry().reregister(
                     &mut c.stream,
@@ -377,8 +393,9 @@ impl EventLoop {
         self.srv.cron(now);
         let timeout_ms = self.srv.config.timeout as i64 * 1000;
         let mut doomed = Vec::new();
-        for (t, slot) in self.srv.clients.iter() {
+        for (t, slot) in self.srv.clients.iter_mut() {
             if let Some(c) = slot {
+                c.release_idle_buffers();
                 let idle = timeout_ms > 0 && now - c.state.last_interaction_ms > timeout_ms;
                 if c.state.close_asap || idle {
                     doomed.push(t);
@@ -391,6 +408,29 @@ impl EventLoop {
             }
         }
     }
+}
+
+/// Quoted, escaped bytes as Redis's `sdscatrepr` writes them in log lines.
+fn repr(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len() + 2);
+    out.push('"');
+    for &c in b {
+        match c {
+            b'\\' | b'"' => {
+                out.push('\\');
+                out.push(c as char);
+            }
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x07 => out.push_str("\\a"),
+            0x08 => out.push_str("\\b"),
+            0x20..=0x7e => out.push(c as char),
+            _ => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn stream_fd(s: &Stream) -> i32 {

@@ -5,12 +5,12 @@
 //! buffer itself; inline arguments (which may need unquoting) are copied into a reused side buffer.
 
 use crate::error::ProtocolError;
-use memchr::memchr;
+use memchr::memchr2;
 
 /// Longest inline request accepted without a newline (Redis's `PROTO_INLINE_MAX_SIZE`).
 pub const INLINE_MAX: usize = 64 * 1024;
-/// Longest `*`/`$` header line accepted without a CR.
-const HEADER_MAX: usize = 1024 * 1024;
+/// Longest `*`/`$` header line accepted without a CR (Redis uses the inline limit here too).
+const HEADER_MAX: usize = INLINE_MAX;
 /// Limits before AUTH when a password is set.
 const UNAUTH_MULTIBULK_MAX: i64 = 10;
 const UNAUTH_BULK_MAX: i64 = 16384;
@@ -136,6 +136,11 @@ impl Parser {
         self.multibulk_left > 0
     }
 
+    /// Length of the bulk whose `$` header was read but whose data is still incomplete.
+    pub fn pending_bulk(&self) -> Option<usize> {
+        (self.multibulk_left > 0 && self.bulk_len >= 0).then_some(self.bulk_len as usize)
+    }
+
     /// Shifts stored spans after the consumed prefix of the query buffer (`by` bytes) is removed.
     pub fn shift(&mut self, by: usize) {
         if !self.inline {
@@ -163,7 +168,7 @@ impl Parser {
                 }
                 self.inline = false;
                 let rest = &buf[*pos..];
-                let Some(cr) = memchr(b'\r', rest) else {
+                let Some(cr) = find_c_str(b'\r', rest) else {
                     if rest.len() > HEADER_MAX {
                         return Parsed::Error(ProtocolError::BigMultibulkCount);
                     }
@@ -191,7 +196,7 @@ impl Parser {
             while self.multibulk_left > 0 {
                 if self.bulk_len < 0 {
                     let rest = &buf[*pos..];
-                    let Some(cr) = memchr(b'\r', rest) else {
+                    let Some(cr) = find_c_str(b'\r', rest) else {
                         if rest.len() > HEADER_MAX {
                             return Parsed::Error(ProtocolError::BigBulkCount);
                         }
@@ -230,7 +235,7 @@ impl Parser {
     /// `None` needs more bytes.
     fn parse_inline(&mut self, buf: &[u8], pos: &mut usize) -> Option<Result<(), ProtocolError>> {
         let rest = &buf[*pos..];
-        let Some(nl) = memchr(b'\n', rest) else {
+        let Some(nl) = find_c_str(b'\n', rest) else {
             if rest.len() > INLINE_MAX {
                 return Some(Err(ProtocolError::BigInline));
             }
@@ -248,6 +253,16 @@ impl Parser {
         }
         *pos += nl + 1;
         Some(Ok(()))
+    }
+}
+
+/// Finds `c` the way Redis's `strchr` on the query buffer does: a NUL byte ends the search, so
+/// a header or inline line with a NUL before its terminator is never complete (it waits for
+/// more bytes until the size limit turns it into a protocol error).
+fn find_c_str(c: u8, s: &[u8]) -> Option<usize> {
+    match memchr2(c, 0, s) {
+        Some(i) if s.get(i) == Some(&c) => Some(i),
+        _ => None,
     }
 }
 
@@ -452,6 +467,31 @@ mod tests {
             Some(ProtocolError::BigInline)
         );
         assert_eq!(all(b"*0\r\n*-1\r\n\r\n").0.len(), 0);
+    }
+
+    #[test]
+    fn nul_hides_the_terminator_and_count_strings_are_capped() {
+        // As with Redis's strchr: a NUL before the line end means "no line end yet".
+        assert_eq!(all(b"PI\x00NG\r\nPING\r\n"), (vec![], None));
+        assert_eq!(all(b"*1\x00\r\n$4\r\nPING\r\n"), (vec![], None));
+        let mut count = b"*".to_vec();
+        count.extend_from_slice(&[b'1'; INLINE_MAX - 1]);
+        assert_eq!(all(&count).1, None);
+        count.push(b'1');
+        assert_eq!(all(&count).1, Some(ProtocolError::BigMultibulkCount));
+        let mut count = b"*1\r\n$".to_vec();
+        count.extend_from_slice(&[b'1'; INLINE_MAX]);
+        assert_eq!(all(&count).1, Some(ProtocolError::BigBulkCount));
+    }
+
+    #[test]
+    fn pending_bulk_reports_a_started_bulk() {
+        let input = b"*2\r\n$3\r\nset\r\n$40000\r\nabc";
+        let mut p = Parser::new();
+        let mut pos = 0;
+        assert_eq!(p.parse(input, &mut pos, LIM), Parsed::Incomplete);
+        assert_eq!(p.pending_bulk(), Some(40000));
+        assert_eq!(pos, input.len() - 3);
     }
 
     #[test]

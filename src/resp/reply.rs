@@ -71,6 +71,8 @@ impl Reply {
     }
 
     pub fn bulk(&mut self, s: &[u8]) {
+        // One growth step for a big value instead of a chain of doublings.
+        self.buf.reserve(s.len() + 24);
         self.header(b'$', s.len() as i64);
         self.buf.extend_from_slice(s);
         self.buf.extend_from_slice(b"\r\n");
