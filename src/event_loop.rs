@@ -187,7 +187,8 @@ impl EventLoop {
         for sig in self.signals.pending() {
             let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
             log::warn!("Received {name} scheduling shutdown...");
-            self.srv.shutdown = true;
+            let f = crate::persist::ShutdownFlags::default();
+            self.srv.shutdown = crate::persist::prepare_shutdown(&mut self.srv, f).is_ok();
         }
     }
 
@@ -375,6 +376,7 @@ impl EventLoop {
     fn cron(&mut self) {
         let now = crate::util::now_ms();
         self.srv.cron(now);
+        crate::persist::cron(&mut self.srv);
         let timeout_ms = self.srv.config.timeout as i64 * 1000;
         let mut doomed = Vec::new();
         for (t, slot) in self.srv.clients.iter() {

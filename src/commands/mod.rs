@@ -10,6 +10,7 @@ pub mod hash;
 pub mod info;
 pub mod keys;
 pub mod object;
+pub mod persist;
 pub mod server;
 pub mod string;
 
@@ -28,4 +29,5 @@ pub static GROUPS: &[&[Command]] = &[
     &keys::COMMANDS,
     &string::COMMANDS,
     &hash::COMMANDS,
+    &persist::COMMANDS,
 ];
