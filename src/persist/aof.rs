@@ -641,6 +641,10 @@ fn replay_commands(srv: &mut ServerState, data: &[u8], mut pos: usize) -> Result
         let args = Args::new(data, &spans);
         let name = args.get(0);
         let Some(mut cmd) = srv.commands.lookup(name) else {
+            if name.eq_ignore_ascii_case(b"pexpireat") && args.len() == 3 {
+                pexpireat(srv, client.db, &args);
+                continue;
+            }
             return Err(ReplayError::Unknown(String::from_utf8_lossy(name).into()));
         };
         if !cmd.subcommands.is_empty()
@@ -660,6 +664,17 @@ fn replay_commands(srv: &mut ServerState, data: &[u8], mut pos: usize) -> Result
         out.buf.clear();
     }
     Ok(())
+}
+
+/// `PEXPIREAT key ms` as Redis propagates it, for builds whose command table lacks it.
+fn pexpireat(srv: &mut ServerState, db: usize, args: &Args<'_>) {
+    let Some(t) = crate::util::parse_i64(args.get(2)) else {
+        return;
+    };
+    let db = srv.db_mut(db);
+    if db.exists(args.get(1), i64::MIN) {
+        db.set_expire(args.get(1), t);
+    }
 }
 
 /// BGREWRITEAOF: switch appends to a new increment, fork a child that writes the new base.

@@ -206,12 +206,13 @@ pub fn write_rdb_file(
         .parent()
         .map(|p| p.to_path_buf())
         .unwrap_or_else(|| PathBuf::from("."));
-    let tmp = dir.join(format!("temp-{}.rdb", std::process::id()));
+    let tmp_name = format!("temp-{}.rdb", std::process::id());
+    let tmp = dir.join(&tmp_name);
     let f = std::fs::File::create(&tmp).map_err(|e| {
         format!(
-            "Failed opening the temp RDB file {} (in server root dir {}) for saving: {e}",
-            tmp.file_name().unwrap_or_default().to_string_lossy(),
-            srv.config.dir
+            "Failed opening the temp RDB file {tmp_name} (in server root dir {}) for saving: {}",
+            srv.config.dir,
+            strerror(&e)
         )
     })?;
     let opts = write_options(srv, aof_base);
@@ -225,18 +226,27 @@ pub fn write_rdb_file(
     .and_then(|f| f.sync_all());
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
-        return Err(format!("Write error saving DB on disk: {e}"));
+        return Err(format!("Write error saving DB on disk: {}", strerror(&e)));
     }
     if let Err(e) = std::fs::rename(&tmp, path) {
         let _ = std::fs::remove_file(&tmp);
         return Err(format!(
-            "Error moving temp DB file {} on the final destination {} (in server root dir {}): {e}",
-            tmp.display(),
-            path.display(),
-            srv.config.dir
+            "Error moving temp DB file {tmp_name} on the final destination {} (in server root dir {}): {}",
+            path.file_name().unwrap_or_default().to_string_lossy(),
+            srv.config.dir,
+            strerror(&e)
         ));
     }
     Ok(())
+}
+
+/// An I/O error as C's `strerror` words it (no "(os error N)" suffix).
+pub fn strerror(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
 }
 
 /// SAVE: a foreground save. On success the dirty counter restarts and LASTSAVE moves.
@@ -420,7 +430,7 @@ pub fn prepare_shutdown(srv: &mut ServerState, f: ShutdownFlags) -> Result<(), L
 /// `appendonly yes`, else the RDB file. Err after logging a fatal error (exit 1).
 pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
     if let Err(e) = std::env::set_current_dir(&srv.config.dir) {
-        log::warn!("Can't chdir to '{}': {e}", srv.config.dir);
+        log::warn!("Can't chdir to '{}': {}", srv.config.dir, strerror(&e));
         return Err(Logged);
     }
     if let Ok(abs) = std::env::current_dir() {
@@ -434,8 +444,15 @@ pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
     let data = match std::fs::read(&path) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+            // fopen() succeeds on a directory and the first read fails, as in Redis.
+            for l in rdb::LoadError::ShortRead.log_lines() {
+                log::warn!("{l}");
+            }
+            return Err(Logged);
+        }
         Err(e) => {
-            log::warn!("Fatal error loading the DB: {e}. Exiting.");
+            log::warn!("Fatal error loading the DB: {}. Exiting.", strerror(&e));
             return Err(Logged);
         }
     };

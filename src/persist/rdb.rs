@@ -255,7 +255,7 @@ pub enum LoadError {
     ShortRead,
     /// Bytes that make no sense at `offset`.
     Corrupt { offset: usize, msg: String },
-    /// The checksum at the end does not match.
+    /// The checksum at the end (`expected`) does not match the computed one (`got`).
     Checksum { expected: u64, got: u64 },
     /// A value type this build cannot hold (modules, streams, functions, ...).
     Unsupported { offset: usize, msg: String },
@@ -296,7 +296,7 @@ impl LoadError {
             }
             LoadError::Checksum { expected, got } => {
                 let mut v = vec![format!(
-                    "Wrong RDB checksum expected: ({expected:x}) got ({got:x}). Aborting now."
+                    "Wrong RDB checksum expected: ({got:x}) but got ({expected:x}). Aborting now."
                 )];
                 v.extend(internal(0, "RDB CRC error"));
                 v
@@ -479,7 +479,7 @@ impl<'a> Reader<'a> {
 pub fn load(buf: &[u8], dbs: &mut [Db], opts: LoadOptions) -> Result<LoadInfo, LoadError> {
     let mut r = Reader { buf, pos: 0 };
     let mut info = LoadInfo::default();
-    let magic = r.take(9).map_err(|_| LoadError::Signature)?;
+    let magic = r.take(9)?;
     if &magic[..5] != b"REDIS" {
         return Err(LoadError::Signature);
     }
