@@ -63,7 +63,7 @@ struct Redis {
 
 impl Redis {
     fn start(port: u16, dir: &Path, extra: &[&str]) -> Redis {
-        let child = Command::new("redis-server")
+        let mut child = Command::new("redis-server")
             .args([
                 "--port",
                 &port.to_string(),
@@ -85,6 +85,8 @@ impl Redis {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("redis-server did not start");
     }
 
