@@ -90,6 +90,9 @@ pub struct AofState {
     pub current_size: u64,
     pub base_size: u64,
     pub manifest: Manifest,
+    /// Turned on by CONFIG SET: appending to `temp-<name>.incr` until the first rewrite
+    /// gives it a base (Redis's `AOF_WAIT_REWRITE`).
+    pub wait_rewrite: bool,
     /// Reusable command buffer.
     buf: Vec<u8>,
 }
@@ -107,6 +110,7 @@ impl Default for AofState {
             current_size: 0,
             base_size: 0,
             manifest: Manifest::default(),
+            wait_rewrite: false,
             buf: Vec::new(),
         }
     }
@@ -122,6 +126,10 @@ fn base_name(s: &Settings, seq: u64) -> String {
 
 fn incr_name(s: &Settings, seq: u64) -> String {
     format!("{}.{seq}.incr.aof", s.appendfilename)
+}
+
+fn temp_incr_name(s: &Settings) -> String {
+    format!("temp-{}.incr", s.appendfilename)
 }
 
 fn manifest_name(s: &Settings) -> String {
@@ -331,7 +339,13 @@ pub fn propagate(
         srv.stats.dirty += 1;
     }
     let aof = &mut srv.persist.aof;
-    if !aof.enabled || aof.loading || aof.file.is_none() || no_change(name, args, reply) {
+    // `config.appendonly` off: CONFIG SET turned it off and the cron has yet to close the file.
+    if !aof.enabled
+        || !srv.config.appendonly
+        || aof.loading
+        || aof.file.is_none()
+        || no_change(name, args, reply)
+    {
         return;
     }
     let mut buf = std::mem::take(&mut aof.buf);
@@ -376,8 +390,43 @@ fn write_buf(srv: &mut ServerState, buf: &[u8]) {
     }
 }
 
-/// `appendfsync everysec`: fsync once a second when something was written.
+/// `appendfsync everysec`: fsync once a second when something was written. Also follows
+/// CONFIG SET appendonly: turning it on starts a rewrite (writes go to a temp increment until
+/// it ends), turning it off closes the file.
 pub fn cron(srv: &mut ServerState, now_ms: i64) {
+    let p = &mut srv.persist;
+    if srv.config.appendonly && !p.aof.enabled && p.child.is_none() && !p.aof.loading {
+        let s = Settings::from_config(&srv.config);
+        let dir = aof_dir(srv, &s);
+        if let Ok(t) = std::fs::read_to_string(dir.join(manifest_name(&s)))
+            && let Ok(m) = Manifest::parse(&t)
+        {
+            srv.persist.aof.manifest = m;
+        }
+        srv.persist.aof.enabled = true;
+        srv.persist.aof.wait_rewrite = true;
+        if rewrite_background(srv).is_err() {
+            srv.persist.aof.enabled = false;
+            srv.persist.aof.wait_rewrite = false;
+            srv.persist.aof.file = None;
+        }
+    } else if !srv.config.appendonly && srv.persist.aof.enabled {
+        if srv.persist.aof_child() {
+            super::kill_child(srv);
+        }
+        let aof = &mut srv.persist.aof;
+        if let Some(f) = aof.file.take() {
+            let _ = f.sync_all();
+        }
+        if aof.wait_rewrite {
+            let s = Settings::from_config(&srv.config);
+            let _ = std::fs::remove_file(aof_dir(srv, &s).join(temp_incr_name(&s)));
+        }
+        let aof = &mut srv.persist.aof;
+        aof.enabled = false;
+        aof.wait_rewrite = false;
+        aof.fsync_pending = false;
+    }
     let s = Settings::from_config(&srv.config);
     let aof = &mut srv.persist.aof;
     if aof.fsync_pending && s.appendfsync == Fsync::EverySec && now_ms - aof.last_fsync_ms >= 1000 {
@@ -413,7 +462,9 @@ fn create_base_sync(
         log::warn!("{e}");
         return Err(Logged);
     }
-    srv.persist.aof.base_size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    srv.persist.aof.base_size = size;
+    srv.persist.aof.current_size = size;
     srv.persist.aof.manifest.base = Some((name, seq));
     Ok(())
 }
@@ -652,6 +703,9 @@ fn replay_commands(srv: &mut ServerState, data: &[u8], mut pos: usize) -> Result
         {
             cmd = sub;
         }
+        if !cmd.arity_ok(args.len()) {
+            return Err(ReplayError::Format);
+        }
         let now_ms = crate::util::now_ms();
         let mut ctx = Ctx {
             srv,
@@ -693,7 +747,20 @@ pub fn rewrite_background(srv: &mut ServerState) -> Result<(), Logged> {
             srv.persist.aof.manifest = m;
         }
     }
-    if srv.persist.aof.enabled {
+    if srv.persist.aof.wait_rewrite {
+        let name = temp_incr_name(&s);
+        match File::create(dir.join(&name)) {
+            Ok(f) => {
+                srv.persist.aof.file = Some(f);
+                srv.persist.aof.selected_db = None;
+            }
+            Err(e) => {
+                log::warn!("Can't open the append-only file {name}: {e}");
+                return Err(Logged);
+            }
+        }
+        log::info!("Creating AOF incr file {name} on background rewrite");
+    } else if srv.persist.aof.enabled {
         if let Some(f) = &srv.persist.aof.file {
             let _ = f.sync_data();
         }
@@ -751,6 +818,9 @@ pub fn rewrite_done(srv: &mut ServerState, pid: libc::pid_t, ok: bool) {
         log::warn!("Background AOF rewrite terminated with error");
         let _ = std::fs::remove_file(&tmp);
         srv.persist.aof_last_bgrewrite_ok = false;
+        if srv.persist.aof.wait_rewrite {
+            srv.persist.aof_rewrite_scheduled = true;
+        }
         return;
     }
     log::info!("Background AOF rewrite terminated with success");
@@ -769,7 +839,21 @@ pub fn rewrite_done(srv: &mut ServerState, pid: libc::pid_t, ok: bool) {
         "Successfully renamed the temporary AOF base file temp-rewriteaof-bg-{pid}.aof into {name}"
     );
     let mut history: Vec<String> = Vec::new();
-    let keep = if srv.persist.aof.enabled {
+    let keep = if srv.persist.aof.wait_rewrite {
+        // The temp increment becomes the next numbered one.
+        let iseq = 1 + m.incrs.last().map_or(0, |i| i.1);
+        let iname = incr_name(&s, iseq);
+        let tname = temp_incr_name(&s);
+        if let Err(e) = std::fs::rename(dir.join(&tname), dir.join(&iname)) {
+            log::warn!(
+                "Error trying to rename the temporary AOF incr file {tname} into {iname}: {e}"
+            );
+            srv.persist.aof_last_bgrewrite_ok = false;
+            return;
+        }
+        log::info!("Successfully renamed the temporary AOF incr file {tname} into {iname}");
+        Some((iname, iseq))
+    } else if srv.persist.aof.enabled {
         m.incrs.pop()
     } else {
         None
@@ -787,10 +871,13 @@ pub fn rewrite_done(srv: &mut ServerState, pid: libc::pid_t, ok: bool) {
         log::info!("Removing the history file {h} in the background");
         let _ = std::fs::remove_file(dir.join(&h));
     }
-    let base_size = std::fs::metadata(dir.join(&name)).map_or(0, |m| m.len());
+    let size = |n: &str| std::fs::metadata(dir.join(n)).map_or(0, |m| m.len());
+    let base_size = size(&name);
+    let incr_size = m.incrs.last().map_or(0, |i| size(&i.0));
     let aof = &mut srv.persist.aof;
     aof.base_size = base_size;
-    aof.current_size = base_size;
+    aof.current_size = base_size + incr_size;
+    aof.wait_rewrite = false;
     srv.persist.aof_last_bgrewrite_ok = true;
     srv.persist.aof_rewrites += 1;
     log::info!("Background AOF rewrite finished successfully");

@@ -92,8 +92,9 @@ pub struct Persistence {
     pub bgsave_scheduled: bool,
     /// `rdb_saves`: successful and attempted saves.
     pub rdb_saves: u64,
-    /// Keys loaded at start-up (for logs and tests).
-    pub loaded_keys: u64,
+    /// `rdb_last_load_keys_loaded`, `rdb_last_load_keys_expired`.
+    pub last_load_keys_loaded: u64,
+    pub last_load_keys_expired: u64,
     /// The append-only file, when `appendonly yes`.
     pub aof: aof::AofState,
     /// `aof_rewrite_scheduled`.
@@ -118,7 +119,8 @@ impl Default for Persistence {
             dirty_before_bgsave: 0,
             bgsave_scheduled: false,
             rdb_saves: 0,
-            loaded_keys: 0,
+            last_load_keys_loaded: 0,
+            last_load_keys_expired: 0,
             aof: aof::AofState::default(),
             aof_rewrite_scheduled: false,
             aof_last_bgrewrite_ok: true,
@@ -499,7 +501,8 @@ pub fn load_rdb_image(
                     m as f64 / (1024.0 * 1024.0)
                 );
             }
-            srv.persist.loaded_keys += info.keys_loaded;
+            srv.persist.last_load_keys_loaded = info.keys_loaded;
+            srv.persist.last_load_keys_expired = info.keys_expired;
             Ok(info)
         }
         Err(e) => {
@@ -509,4 +512,60 @@ pub fn load_rdb_image(
             Err(Logged)
         }
     }
+}
+
+/// The body of INFO's `# Persistence` section (every line after the header, `\r\n`-ended),
+/// field for field as Redis 7.0 prints it.
+pub fn info_fields(srv: &ServerState) -> String {
+    use std::fmt::Write as _;
+    let p = &srv.persist;
+    let now_ms = crate::util::now_ms();
+    let running = |k: ChildKind| match p.child {
+        Some((_, c)) if c == k => (now_ms - p.child_start_ms) / 1000,
+        _ => -1,
+    };
+    let st = |ok: bool| if ok { "ok" } else { "err" };
+    let mut o = String::new();
+    let mut f = |name: &str, v: &dyn std::fmt::Display| {
+        let _ = write!(o, "{name}:{v}\r\n");
+    };
+    f("loading", &0);
+    f("async_loading", &0);
+    f("current_cow_peak", &0);
+    f("current_cow_size", &0);
+    f("current_cow_size_age", &0);
+    f("current_fork_perc", &"0.00");
+    f("current_save_keys_processed", &0);
+    f("current_save_keys_total", &0);
+    f("rdb_changes_since_last_save", &srv.stats.dirty);
+    f("rdb_bgsave_in_progress", &u8::from(p.rdb_child()));
+    f("rdb_last_save_time", &p.lastsave);
+    f("rdb_last_bgsave_status", &st(p.lastbgsave_ok));
+    f("rdb_last_bgsave_time_sec", &p.last_bgsave_time_sec);
+    f("rdb_current_bgsave_time_sec", &running(ChildKind::Rdb));
+    f("rdb_saves", &p.rdb_saves);
+    f("rdb_last_cow_size", &0);
+    f("rdb_last_load_keys_expired", &p.last_load_keys_expired);
+    f("rdb_last_load_keys_loaded", &p.last_load_keys_loaded);
+    f("aof_enabled", &u8::from(p.aof.enabled));
+    f("aof_rewrite_in_progress", &u8::from(p.aof_child()));
+    f("aof_rewrite_scheduled", &u8::from(p.aof_rewrite_scheduled));
+    f("aof_last_rewrite_time_sec", &p.aof_last_rewrite_time_sec);
+    f("aof_current_rewrite_time_sec", &running(ChildKind::Aof));
+    f("aof_last_bgrewrite_status", &st(p.aof_last_bgrewrite_ok));
+    f("aof_rewrites", &p.aof_rewrites);
+    f("aof_rewrites_consecutive_failures", &0);
+    f("aof_last_write_status", &st(p.aof.last_write_ok));
+    f("aof_last_cow_size", &0);
+    f("module_fork_in_progress", &0);
+    f("module_fork_last_cow_size", &0);
+    if p.aof.enabled {
+        f("aof_current_size", &p.aof.current_size);
+        f("aof_base_size", &p.aof.base_size);
+        f("aof_pending_rewrite", &0);
+        f("aof_buffer_length", &0);
+        f("aof_pending_bio_fsync", &0);
+        f("aof_delayed_fsync", &0);
+    }
+    o
 }
