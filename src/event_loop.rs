@@ -187,8 +187,7 @@ impl EventLoop {
         for sig in self.signals.pending() {
             let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
             log::warn!("Received {name} scheduling shutdown...");
-            let f = crate::persist::ShutdownFlags::default();
-            self.srv.shutdown = crate::persist::prepare_shutdown(&mut self.srv, f).is_ok();
+            self.srv.shutdown = crate::persist::signal_shutdown(&mut self.srv, name);
         }
     }
 

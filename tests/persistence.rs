@@ -224,6 +224,14 @@ fn failed_saves() {
         b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n"
     );
     assert_eq!(c.cmd("GET a"), b"$1\r\n1\r\n");
+    // SIGTERM cannot save either: the server keeps running.
+    let st = Command::new("kill")
+        .args(["-TERM", &srv.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(c.cmd("PING"), b"+PONG\r\n");
     c.send(b"SHUTDOWN NOSAVE\r\n");
     assert!(srv.wait_exit(Duration::from_secs(10)).unwrap().success());
     // At start-up the directory cannot be read: a fatal short read.

@@ -90,6 +90,8 @@ pub struct AofState {
     pub current_size: u64,
     pub base_size: u64,
     pub manifest: Manifest,
+    /// `appendfsync`, refreshed by the cron.
+    pub fsync_policy: Fsync,
     /// Turned on by CONFIG SET: appending to `temp-<name>.incr` until the first rewrite
     /// gives it a base (Redis's `AOF_WAIT_REWRITE`).
     pub wait_rewrite: bool,
@@ -111,6 +113,7 @@ impl Default for AofState {
             base_size: 0,
             manifest: Manifest::default(),
             wait_rewrite: false,
+            fsync_policy: Fsync::EverySec,
             buf: Vec::new(),
         }
     }
@@ -363,8 +366,8 @@ pub fn propagate(
 }
 
 fn write_buf(srv: &mut ServerState, buf: &[u8]) {
-    let always = Settings::from_config(&srv.config).appendfsync == Fsync::Always;
     let aof = &mut srv.persist.aof;
+    let always = aof.fsync_policy == Fsync::Always;
     let Some(f) = aof.file.as_mut() else {
         return;
     };
@@ -427,9 +430,12 @@ pub fn cron(srv: &mut ServerState, now_ms: i64) {
         aof.wait_rewrite = false;
         aof.fsync_pending = false;
     }
-    let s = Settings::from_config(&srv.config);
     let aof = &mut srv.persist.aof;
-    if aof.fsync_pending && s.appendfsync == Fsync::EverySec && now_ms - aof.last_fsync_ms >= 1000 {
+    aof.fsync_policy = Settings::from_config(&srv.config).appendfsync;
+    if aof.fsync_pending
+        && aof.fsync_policy == Fsync::EverySec
+        && now_ms - aof.last_fsync_ms >= 1000
+    {
         if let Some(f) = &aof.file {
             let _ = f.sync_data();
         }
@@ -494,6 +500,7 @@ pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
     let s = Settings::from_config(&srv.config);
     let dir = aof_dir(srv, &s);
     srv.persist.aof.enabled = true;
+    srv.persist.aof.fsync_policy = s.appendfsync;
     let mpath = dir.join(manifest_name(&s));
     let text = match std::fs::read_to_string(&mpath) {
         Ok(t) => Some(t),

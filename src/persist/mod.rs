@@ -428,6 +428,13 @@ pub fn prepare_shutdown(srv: &mut ServerState, f: ShutdownFlags) -> Result<(), L
     Ok(())
 }
 
+/// SIGTERM/SIGINT: shut down as SHUTDOWN without arguments does. Returns whether to exit;
+/// when the final save fails the server keeps running, as Redis does.
+pub fn signal_shutdown(srv: &mut ServerState, sig: &str) -> bool {
+    log::debug!("{sig}: preparing shutdown");
+    prepare_shutdown(srv, ShutdownFlags::default()).is_ok()
+}
+
 /// Start-up: move into `dir` (as Redis's `dir` directive does), then load the AOF when
 /// `appendonly yes`, else the RDB file. Err after logging a fatal error (exit 1).
 pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
