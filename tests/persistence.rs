@@ -534,3 +534,64 @@ fn loads_aof_written_by_redis() {
     let mut c = srv.connect();
     assert_eq!(digest(&mut c), expected);
 }
+
+/// The part of an RDB file after the aux fields (they hold times and memory figures).
+fn rdb_body(path: &Path) -> Vec<u8> {
+    let b = std::fs::read(path).unwrap();
+    let start = b.windows(2).position(|w| w == [0xfe, 0x00]).unwrap();
+    b[start..b.len() - 8].to_vec()
+}
+
+#[test]
+fn rdb_bytes_match_redis() {
+    let fdir = tmpdir("bytes-f");
+    let rdir = tmpdir("bytes-r");
+    let srv = ferrokv(&fdir, &["--save", ""]);
+    let redis = Redis::start(7229, &rdir, &[]);
+    let mut fc = srv.connect();
+    let mut rc = redis.connect();
+    let text: Vec<u8> = (0..3000u32)
+        .flat_map(|i| format!("{},", i * 7 % 1000).into_bytes())
+        .collect();
+    let binary: Vec<u8> = (0..10_000u32).map(|i| (i * i % 251 % 7) as u8).collect();
+    let cases: Vec<Vec<Vec<u8>>> = vec![
+        vec![b"SET".to_vec(), b"k".to_vec(), b"hello".to_vec()],
+        vec![b"SET".to_vec(), b"k".to_vec(), b"-129".to_vec()],
+        vec![b"SET".to_vec(), b"k".to_vec(), b"40000".to_vec()],
+        vec![b"SET".to_vec(), b"k".to_vec(), b"2147483648".to_vec()],
+        vec![b"SET".to_vec(), b"k".to_vec(), b"0012".to_vec()],
+        vec![b"SET".to_vec(), b"k".to_vec(), vec![b'x'; 21]],
+        vec![
+            b"SET".to_vec(),
+            b"k".to_vec(),
+            b"abcabcabcabcabcabcabcabc".to_vec(),
+        ],
+        vec![b"SET".to_vec(), b"k".to_vec(), text],
+        vec![b"SET".to_vec(), b"k".to_vec(), binary],
+        vec![
+            b"SET".to_vec(),
+            b"k".to_vec(),
+            b"123456789012345678901234".to_vec(),
+        ],
+        [&b"HSET k a 1 b -100 c 5000 d -70000 e 9000000 f 3000000000 g"[..]]
+            .iter()
+            .flat_map(|s| s.split(|&c| c == b' ').map(|w| w.to_vec()))
+            .chain([vec![b'y'; 63]])
+            .collect(),
+    ];
+    for case in cases {
+        let args: Vec<&[u8]> = case.iter().map(|a| &a[..]).collect();
+        for c in [&mut fc, &mut rc] {
+            assert_eq!(c.cmd("FLUSHALL"), b"+OK\r\n");
+            c.cmd_args(&args);
+            assert_eq!(c.cmd("SAVE"), b"+OK\r\n");
+        }
+        assert_eq!(
+            rdb_body(&fdir.join("dump.rdb")),
+            rdb_body(&rdir.join("dump.rdb")),
+            "{}",
+            String::from_utf8_lossy(&case[2][..case[2].len().min(30)])
+        );
+    }
+    redis.shutdown_nosave();
+}

@@ -52,10 +52,24 @@ pub fn compress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
             }
             out[op - lit - 1] = (lit as u8).wrapping_sub(1); // stop run
             op -= usize::from(lit == 0); // undo run if length is zero
-            loop {
-                len += 1;
-                if len >= maxlen || input[r + len] != input[ip + len] {
-                    break;
+            // liblzf first compares 16 bytes unrolled without the `maxlen` bound (so a match
+            // may run past it by a couple of bytes), then continues bounded.
+            let mut done = false;
+            if maxlen > 16 {
+                for _ in 0..16 {
+                    len += 1;
+                    if input[r + len] != input[ip + len] {
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            if !done {
+                loop {
+                    len += 1;
+                    if len >= maxlen || input[r + len] != input[ip + len] {
+                        break;
+                    }
                 }
             }
             len -= 2;
@@ -167,6 +181,13 @@ mod tests {
         let c = compress(&x, 96).unwrap();
         assert_eq!(c, [1, b'x', b'x', 0xe0, 0x57, 0, 1, b'x', b'x']);
         assert_eq!(decompress(&c, 100).unwrap(), x);
+        // Short inputs: the unrolled comparison runs to the end.
+        let x = vec![b'x'; 21];
+        assert_eq!(compress(&x, 17).unwrap(), [1, b'x', b'x', 0xe0, 0x0a, 0]);
+        let abc = b"abcabcabcabcabcabcabcabc";
+        let want = [3, b'a', b'b', b'c', b'a', 0xe0, 0x0a, 2, 0, b'c'];
+        assert_eq!(compress(abc, 20).unwrap(), want);
+        assert_eq!(decompress(&want, 24).unwrap(), abc);
     }
 
     #[test]
