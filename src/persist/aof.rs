@@ -785,6 +785,7 @@ pub fn rewrite_background(srv: &mut ServerState) -> Result<(), Logged> {
     // SAFETY: single-threaded process; the child writes one file and `_exit`s.
     let pid = unsafe { libc::fork() };
     if pid == 0 {
+        super::close_sockets_in_child();
         let me = std::process::id();
         let tmp = PathBuf::from(&srv.config.dir).join(format!("temp-rewriteaof-bg-{me}.aof"));
         let code = match super::write_rdb_file(srv, &tmp, true) {

@@ -280,6 +280,7 @@ pub fn bgsave(srv: &mut ServerState) -> Result<(), Logged> {
     // SAFETY: ferrokv is single-threaded; the child only writes the file and `_exit`s.
     let pid = unsafe { libc::fork() };
     if pid == 0 {
+        close_sockets_in_child();
         let code = match write_rdb_file(srv, &path, false) {
             Ok(()) => {
                 log::info!("DB saved on disk");
@@ -305,6 +306,27 @@ pub fn bgsave(srv: &mut ServerState) -> Result<(), Logged> {
     srv.persist.child = Some((pid, ChildKind::Rdb));
     srv.persist.child_start_ms = now_ms;
     Ok(())
+}
+
+/// In a forked child: close inherited sockets (listeners, clients) so a long save never keeps
+/// the port bound or a connection open after the parent is gone.
+pub fn close_sockets_in_child() {
+    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    let fds: Vec<i32> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|&fd| fd > 2)
+        .collect();
+    for fd in fds {
+        // SAFETY: fstat/close on descriptors of this (child) process only.
+        unsafe {
+            let mut st: libc::stat = std::mem::zeroed();
+            if libc::fstat(fd, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFSOCK {
+                libc::close(fd);
+            }
+        }
+    }
 }
 
 /// Kills the running child (SHUTDOWN, FLUSHALL) and removes its temp file.

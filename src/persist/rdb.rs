@@ -499,7 +499,8 @@ pub fn load(buf: &[u8], dbs: &mut [Db], opts: LoadOptions) -> Result<LoadInfo, L
         match t {
             OP_EXPIRETIME => {
                 let s = r.take(4)?;
-                expire = u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as i64 * 1000;
+                // A signed 32-bit count of seconds, as Redis's rdbLoadTime reads it.
+                expire = i32::from_le_bytes([s[0], s[1], s[2], s[3]]) as i64 * 1000;
                 continue;
             }
             OP_EXPIRETIME_MS => {
@@ -693,9 +694,9 @@ fn load_value(r: &mut Reader<'_>, t: u8, lim: Limits) -> Result<Option<Value>, L
                 TYPE_LIST_ZIPLIST => Kind::List,
                 TYPE_SET_INTSET => Kind::Set,
                 TYPE_ZSET_ZIPLIST | TYPE_ZSET_LISTPACK => Kind::ZSet,
-                _ => Kind::Hash,
+                _ => Kind::PackedHash,
             };
-            if matches!(kind, Kind::ZSet | Kind::Hash) && !items.len().is_multiple_of(2) {
+            if matches!(kind, Kind::ZSet | Kind::PackedHash) && !items.len().is_multiple_of(2) {
                 return Err(r.corrupt(integrity_msg(t)));
             }
         }
@@ -726,15 +727,26 @@ enum Kind {
     List,
     Set,
     ZSet,
+    /// RDB_TYPE_HASH: converted by entry count and by value length.
     Hash,
+    /// A ziplist/listpack hash: Redis 7.0 keeps it packed unless it has too many entries,
+    /// whatever the length of its values.
+    PackedHash,
 }
 
 /// Builds a value from decoded items (hash and zset items alternate field/value,
 /// member/score). The one place that knows how each type is constructed.
 fn build(kind: Kind, items: Vec<Vec<u8>>, lim: Limits) -> Result<Value, String> {
     match kind {
-        Kind::Hash => {
+        Kind::Hash | Kind::PackedHash => {
             let mut h = Hash::new();
+            let lim = match kind {
+                Kind::PackedHash if items.len() / 2 <= lim.max_entries => Limits {
+                    max_entries: lim.max_entries,
+                    max_value: usize::MAX,
+                },
+                _ => lim,
+            };
             h.prepare_for(items.iter().map(|v| &v[..]), lim);
             for pair in items.chunks(2) {
                 if !h.set(&pair[0], &pair[1], lim) {
