@@ -647,3 +647,27 @@ fn unsupported_types_are_a_clean_fatal_error() {
     );
     assert!(!log.contains("panicked"), "{log}");
 }
+
+#[test]
+fn migrates_old_style_aof() {
+    let dir = tmpdir("aof-legacy");
+    std::fs::write(
+        dir.join("appendonly.aof"),
+        b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n",
+    )
+    .unwrap();
+    let srv = ferrokv(&dir, &["--save", "", "--appendonly", "yes"]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("GET a"), b"$1\r\n1\r\n");
+    assert_eq!(c.cmd("SET b 2"), b"+OK\r\n");
+    // As Redis 7.0.15 lays it out.
+    assert_eq!(
+        manifest(&dir),
+        "file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+    );
+    assert!(!dir.join("appendonly.aof").exists());
+    drop(srv);
+    let srv = ferrokv(&dir, &["--save", "", "--appendonly", "yes"]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("MGET a b"), b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
+}

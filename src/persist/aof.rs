@@ -510,6 +510,11 @@ pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
             return Err(Logged);
         }
     };
+    let legacy = PathBuf::from(&srv.config.dir).join(&s.appendfilename);
+    let text = match text {
+        None if legacy.is_file() => Some(migrate_legacy(&s, &dir, &legacy)?),
+        t => t,
+    };
     let start = std::time::Instant::now();
     match text {
         Some(t) => {
@@ -537,7 +542,7 @@ pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
                     }
                 },
                 None => {
-                    let seq = 1 + aof.manifest.base.as_ref().map_or(0, |b| b.1);
+                    let seq = 1;
                     log::info!(
                         "Creating AOF incr file {} on server start",
                         incr_name(&s, seq)
@@ -568,6 +573,31 @@ pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
         }
     }
     Ok(())
+}
+
+/// Moves a Redis < 7.0 single-file AOF (`dir/appendonly.aof`) into the AOF directory as the
+/// base of a new manifest, as Redis 7.0 does on start-up. Returns the manifest text.
+fn migrate_legacy(s: &Settings, dir: &Path, legacy: &Path) -> Result<String, Logged> {
+    let fail = |e: std::io::Error| {
+        log::warn!(
+            "Error migrating the old-style AOF file: {}",
+            super::strerror(&e)
+        );
+        Logged
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let m = Manifest {
+        base: Some((s.appendfilename.clone(), 1)),
+        incrs: Vec::new(),
+    };
+    std::fs::rename(legacy, dir.join(&s.appendfilename)).map_err(fail)?;
+    persist_manifest(dir, s, &m).map_err(fail)?;
+    log::info!(
+        "Successfully migrated an old-style AOF file ({}) into the AOF directory ({}).",
+        s.appendfilename,
+        s.appenddirname
+    );
+    Ok(m.render())
 }
 
 fn replay(srv: &mut ServerState, s: &Settings, dir: &Path, m: &Manifest) -> Result<(), Logged> {
