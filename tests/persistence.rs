@@ -671,3 +671,57 @@ fn migrates_old_style_aof() {
     let mut c = srv.connect();
     assert_eq!(c.cmd("MGET a b"), b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
 }
+
+#[test]
+fn child_conflicts() {
+    // rdb-key-save-delay keeps each child busy 100 ms per key; replies as Redis 7.0.15 gives
+    // them with the same setting.
+    let dir = tmpdir("children");
+    let srv = ferrokv(&dir, &["--save", "", "--rdb-key-save-delay", "100000"]);
+    let mut c = srv.connect();
+    c.cmd("MSET a 1 b 2 c 3 d 4 e 5 f 6 g 7");
+    for (cmd, want) in [
+        ("BGSAVE", "+Background saving started\r\n"),
+        ("BGSAVE", "-ERR Background save already in progress\r\n"),
+        ("SAVE", "-ERR Background save already in progress\r\n"),
+        (
+            "BGSAVE SCHEDULE",
+            "-ERR Background save already in progress\r\n",
+        ),
+        (
+            "BGREWRITEAOF",
+            "+Background append only file rewriting scheduled\r\n",
+        ),
+        (
+            "BGREWRITEAOF",
+            "+Background append only file rewriting scheduled\r\n",
+        ),
+    ] {
+        assert_eq!(String::from_utf8(c.cmd(cmd)).unwrap(), want, "{cmd}");
+    }
+    // The scheduled rewrite runs once the save is over.
+    wait_for(|| dir.join("appendonlydir/appendonly.aof.manifest").exists());
+    assert_eq!(
+        manifest(&dir),
+        "file appendonly.aof.1.base.rdb seq 1 type b\n"
+    );
+    assert!(dir.join("dump.rdb").exists());
+    assert_eq!(
+        c.cmd("BGREWRITEAOF"),
+        b"+Background append only file rewriting started\r\n"
+    );
+    for (cmd, want) in [
+        (
+            "BGREWRITEAOF",
+            "-ERR Background append only file rewriting already in progress\r\n",
+        ),
+        (
+            "BGSAVE",
+            "-ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n",
+        ),
+        ("BGSAVE SCHEDULE", "+Background saving scheduled\r\n"),
+    ] {
+        assert_eq!(String::from_utf8(c.cmd(cmd)).unwrap(), want, "{cmd}");
+    }
+    wait_for(|| manifest(&dir) == "file appendonly.aof.2.base.rdb seq 2 type b\n");
+}

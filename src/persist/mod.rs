@@ -16,9 +16,14 @@ pub mod rdb;
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use crate::config::Config;
 use crate::server::ServerState;
+
+/// Redis's hidden `rdb-key-save-delay` (microseconds slept per key saved), for tests that
+/// need a save to take a while. Set from the command line by [`config_fallback`].
+static KEY_SAVE_DELAY_US: AtomicU64 = AtomicU64::new(0);
 
 /// A failure already reported in the log (the caller only decides what to do next).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +183,9 @@ pub fn config_fallback(cfg: &mut Config, args: &[String]) {
             "dbfilename" => cfg.dbfilename = unq.to_string(),
             "save" => cfg.save = unq.to_string(),
             "appendonly" => cfg.appendonly = unq.eq_ignore_ascii_case("yes"),
+            "rdb-key-save-delay" => {
+                KEY_SAVE_DELAY_US.store(unq.parse().unwrap_or(0), Relaxed);
+            }
             _ => {}
         }
     }
@@ -194,6 +202,7 @@ fn write_options(srv: &ServerState, aof_base: bool) -> rdb::WriteOptions {
         compression: s.rdbcompression,
         checksum: s.rdbchecksum,
         aof_base,
+        key_delay_us: KEY_SAVE_DELAY_US.load(Relaxed),
     }
 }
 

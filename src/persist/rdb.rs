@@ -48,6 +48,8 @@ pub struct WriteOptions {
     pub checksum: bool,
     /// Written as the base of a multi-part AOF (`aof-base` aux field 1).
     pub aof_base: bool,
+    /// Microseconds to sleep per key (`rdb-key-save-delay`, for tests).
+    pub key_delay_us: u64,
 }
 
 /// A writer that keeps the running CRC of everything written.
@@ -173,6 +175,9 @@ pub fn write<W: Write>(w: W, dbs: &[Db], opts: WriteOptions, now_ms: i64) -> io:
                 o.raw(&e.expire_ms.to_le_bytes())?;
             }
             write_value(&mut o, key, &e.value)?;
+            if opts.key_delay_us > 0 {
+                std::thread::sleep(std::time::Duration::from_micros(opts.key_delay_us));
+            }
         }
     }
     o.byte(OP_EOF)?;
@@ -781,6 +786,7 @@ mod tests {
             compression: true,
             checksum: true,
             aof_base: false,
+            key_delay_us: 0,
         };
         write(Vec::new(), &dbs, opts, 0).unwrap()
     }
