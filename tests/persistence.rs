@@ -13,12 +13,28 @@ use std::time::{Duration, Instant};
 
 use common::{Conn, Server};
 
-/// A fresh, empty directory for one test.
-fn tmpdir(name: &str) -> PathBuf {
+/// A fresh, empty directory for one test, removed on drop (declare it before the servers
+/// using it, so they stop first).
+struct TmpDir(PathBuf);
+
+impl std::ops::Deref for TmpDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TmpDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tmpdir(name: &str) -> TmpDir {
     let d = std::env::temp_dir().join(format!("ferrokv-persist-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    TmpDir(d)
 }
 
 fn s(p: &Path) -> &str {
