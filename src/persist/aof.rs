@@ -184,14 +184,37 @@ fn reply_bulk(reply: &[u8]) -> Option<&[u8]> {
     rest.get(nl + 1..nl + 1 + n)
 }
 
+/// The bulk strings of an array or set reply (`*2\r\n$1\r\na\r\n...`), or of a single bulk.
+fn reply_items(reply: &[u8]) -> Option<Vec<&[u8]>> {
+    if reply.first() == Some(&b'$') {
+        return Some(vec![reply_bulk(reply)?]);
+    }
+    if !matches!(reply.first(), Some(b'*' | b'~')) {
+        return None;
+    }
+    let nl = memchr::memchr(b'\n', reply)?;
+    let n = crate::util::parse_i64(reply.get(1..nl.checked_sub(1)?)?)?;
+    let mut rest = reply.get(nl + 1..)?;
+    let mut items = Vec::new();
+    for _ in 0..n {
+        let item = reply_bulk(rest)?;
+        let start = item.as_ptr() as usize - rest.as_ptr() as usize;
+        items.push(item);
+        rest = rest.get(start + item.len() + 2..)?;
+    }
+    Some(items)
+}
+
 /// True when the reply says the command changed nothing, so Redis would not propagate it.
 fn no_change(name: &str, args: &Args<'_>, reply: &[u8]) -> bool {
-    let nil = reply == b"$-1\r\n" || reply == b"_\r\n";
+    let nil = reply == b"$-1\r\n" || reply == b"_\r\n" || reply == b"*-1\r\n";
     match name {
         "del" | "unlink" | "expire" | "pexpire" | "expireat" | "pexpireat" | "persist"
         | "hsetnx" | "hdel" | "msetnx" | "setnx" | "renamenx" | "move" | "srem" | "zrem"
         | "sadd" | "lrem" => reply == b":0\r\n",
-        "getdel" | "getex" | "lpop" | "rpop" | "spop" => nil,
+        "getdel" | "getex" | "lpop" | "rpop" | "spop" | "blpop" | "brpop" | "blmove"
+        | "brpoplpush" | "bzpopmin" | "bzpopmax" | "lmove" | "rpoplpush" | "lmpop" | "blmpop"
+        | "zmpop" | "bzmpop" => nil,
         "set" => nil && !args.iter_from(3).any(|a| eq(a, "get")),
         _ => false,
     }
@@ -305,6 +328,33 @@ fn translate(out: &mut Vec<u8>, name: &str, args: &Args<'_>, reply: &[u8], now_m
             }
         }
         "getdel" => push_cmd(out, &[b"DEL", a[1]]),
+        // Random pops go out as the removal of what was popped.
+        "spop" => {
+            let Some(members) = reply_items(reply) else {
+                return false;
+            };
+            if members.is_empty() {
+                return false;
+            }
+            let mut v: Vec<&[u8]> = vec![b"SREM", a[1]];
+            v.extend(members);
+            push_cmd(out, &v);
+        }
+        // Blocking pops served at once go out as their non-blocking forms.
+        "blpop" | "brpop" | "bzpopmin" | "bzpopmax" => {
+            let Some(key) = reply_items(reply).and_then(|r| r.first().copied()) else {
+                return false;
+            };
+            let cmd: &[u8] = match name {
+                "blpop" => b"LPOP",
+                "brpop" => b"RPOP",
+                "bzpopmin" => b"ZPOPMIN",
+                _ => b"ZPOPMAX",
+            };
+            push_cmd(out, &[cmd, key]);
+        }
+        "brpoplpush" if a.len() == 4 => push_cmd(out, &[b"RPOPLPUSH", a[1], a[2]]),
+        "blmove" if a.len() == 6 => push_cmd(out, &[b"LMOVE", a[1], a[2], a[3], a[4]]),
         "incrbyfloat" => {
             let Some(v) = reply_bulk(reply) else {
                 return false;
@@ -925,4 +975,63 @@ pub fn rewrite_done(srv: &mut ServerState, pid: libc::pid_t, ok: bool) {
 pub fn rewrite_aborted(srv: &mut ServerState, pid: libc::pid_t) {
     let tmp = PathBuf::from(&srv.config.dir).join(format!("temp-rewriteaof-bg-{pid}.aof"));
     let _ = std::fs::remove_file(tmp);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tr(argv: &[&[u8]], reply: &[u8], now_ms: i64) -> Option<Vec<u8>> {
+        let mut buf = Vec::new();
+        let mut spans = Vec::new();
+        for a in argv {
+            let start = buf.len();
+            buf.extend_from_slice(a);
+            spans.push((start, buf.len()));
+        }
+        let args = Args::new(&buf, &spans);
+        let name = String::from_utf8(argv[0].to_ascii_lowercase()).unwrap();
+        let mut out = Vec::new();
+        (!no_change(&name, &args, reply) && translate(&mut out, &name, &args, reply, now_ms))
+            .then_some(out)
+    }
+
+    #[test]
+    fn propagated_forms() {
+        // As Redis 7.0.15 writes them to its AOF, except SPOP with a count: Redis writes
+        // `DEL s` when the pop empties the set, ferrokv the equivalent SREM of every member.
+        let t = 1_000_000;
+        assert_eq!(
+            tr(&[b"SET", b"k", b"v", b"EX", b"10"], b"+OK\r\n", t).unwrap(),
+            b"*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$7\r\n1010000\r\n"
+        );
+        assert_eq!(
+            tr(&[b"expire", b"k", b"5"], b":1\r\n", t).unwrap(),
+            b"*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nk\r\n$7\r\n1005000\r\n"
+        );
+        assert_eq!(
+            tr(&[b"expire", b"k", b"-1"], b":1\r\n", t).unwrap(),
+            b"*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n"
+        );
+        assert_eq!(tr(&[b"del", b"nokey"], b":0\r\n", t), None);
+        assert_eq!(
+            tr(&[b"set", b"get", b"v", b"get"], b"$-1\r\n", t).unwrap(),
+            b"*3\r\n$3\r\nset\r\n$3\r\nget\r\n$1\r\nv\r\n"
+        );
+        assert_eq!(tr(&[b"set", b"k", b"v", b"nx"], b"$-1\r\n", t), None);
+        assert_eq!(
+            tr(&[b"spop", b"s", b"2"], b"*2\r\n$1\r\na\r\n$2\r\nbc\r\n", t).unwrap(),
+            b"*4\r\n$4\r\nSREM\r\n$1\r\ns\r\n$1\r\na\r\n$2\r\nbc\r\n"
+        );
+        assert_eq!(
+            tr(
+                &[b"blpop", b"a", b"b", b"0"],
+                b"*2\r\n$1\r\nb\r\n$1\r\nx\r\n",
+                t
+            )
+            .unwrap(),
+            b"*2\r\n$4\r\nLPOP\r\n$1\r\nb\r\n"
+        );
+        assert_eq!(tr(&[b"blpop", b"a", b"1"], b"*-1\r\n", t), None);
+    }
 }
