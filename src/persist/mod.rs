@@ -607,3 +607,19 @@ pub fn info_fields(srv: &ServerState) -> String {
     }
     o
 }
+
+/// DEBUG RELOAD's work (for the DEBUG command): save, empty every database, load the file
+/// back. Err (already logged) when the save or the load failed.
+pub fn debug_reload(srv: &mut ServerState) -> Result<(), Logged> {
+    save(srv)?;
+    for db in &mut srv.dbs {
+        db.clear();
+    }
+    let data = std::fs::read(rdb_path(srv)).map_err(|e| {
+        log::warn!("Failed loading the RDB file: {}", strerror(&e));
+        Logged
+    })?;
+    load_rdb_image(srv, &data, true)?;
+    log::info!("DB reloaded by DEBUG RELOAD");
+    Ok(())
+}
