@@ -89,6 +89,8 @@ pub struct AofState {
     /// `aof_current_size`, `aof_base_size`.
     pub current_size: u64,
     pub base_size: u64,
+    /// `aof_current_size` after the last rewrite or load (auto-rewrite growth reference).
+    pub rewrite_base_size: u64,
     pub manifest: Manifest,
     /// `appendfsync`, refreshed by the cron.
     pub fsync_policy: Fsync,
@@ -111,6 +113,7 @@ impl Default for AofState {
             last_write_ok: true,
             current_size: 0,
             base_size: 0,
+            rewrite_base_size: 0,
             manifest: Manifest::default(),
             wait_rewrite: false,
             fsync_policy: Fsync::EverySec,
@@ -480,8 +483,23 @@ pub fn cron(srv: &mut ServerState, now_ms: i64) {
         aof.wait_rewrite = false;
         aof.fsync_pending = false;
     }
+    let s = Settings::from_config(&srv.config);
+    let p = &srv.persist;
+    if p.aof.enabled
+        && !p.aof.wait_rewrite
+        && p.child.is_none()
+        && s.auto_aof_rewrite_percentage > 0
+        && p.aof.current_size > s.auto_aof_rewrite_min_size
+    {
+        let base = p.aof.rewrite_base_size.max(1);
+        let growth = (p.aof.current_size * 100 / base) as i64 - 100;
+        if growth >= s.auto_aof_rewrite_percentage as i64 {
+            log::info!("Starting automatic rewriting of AOF on {growth}% growth");
+            let _ = rewrite_background(srv);
+        }
+    }
     let aof = &mut srv.persist.aof;
-    aof.fsync_policy = Settings::from_config(&srv.config).appendfsync;
+    aof.fsync_policy = s.appendfsync;
     if aof.fsync_pending
         && aof.fsync_policy == Fsync::EverySec
         && now_ms - aof.last_fsync_ms >= 1000
@@ -521,6 +539,7 @@ fn create_base_sync(
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     srv.persist.aof.base_size = size;
     srv.persist.aof.current_size = size;
+    srv.persist.aof.rewrite_base_size = size;
     srv.persist.aof.manifest.base = Some((name, seq));
     Ok(())
 }
@@ -578,6 +597,7 @@ pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
             srv.persist.aof.loading = false;
             res?;
             srv.stats.dirty = 0;
+            srv.persist.aof.rewrite_base_size = srv.persist.aof.current_size;
             log::info!(
                 "DB loaded from append only file: {:.3} seconds",
                 start.elapsed().as_secs_f64()
@@ -965,6 +985,7 @@ pub fn rewrite_done(srv: &mut ServerState, pid: libc::pid_t, ok: bool) {
     let aof = &mut srv.persist.aof;
     aof.base_size = base_size;
     aof.current_size = base_size + incr_size;
+    aof.rewrite_base_size = aof.current_size;
     aof.wait_rewrite = false;
     srv.persist.aof_last_bgrewrite_ok = true;
     srv.persist.aof_rewrites += 1;

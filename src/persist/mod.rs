@@ -51,6 +51,9 @@ pub struct Settings {
     pub rdbchecksum: bool,
     pub aof_load_truncated: bool,
     pub aof_use_rdb_preamble: bool,
+    /// `auto-aof-rewrite-percentage` (0 disables) and `auto-aof-rewrite-min-size`.
+    pub auto_aof_rewrite_percentage: u64,
+    pub auto_aof_rewrite_min_size: u64,
 }
 
 impl Settings {
@@ -64,6 +67,8 @@ impl Settings {
             rdbchecksum: true,
             aof_load_truncated: true,
             aof_use_rdb_preamble: true,
+            auto_aof_rewrite_percentage: 100,
+            auto_aof_rewrite_min_size: 64 * 1024 * 1024,
         }
     }
 }
