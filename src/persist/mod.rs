@@ -178,6 +178,7 @@ pub fn config_fallback(cfg: &mut Config, args: &[String]) {
         }
     }
     text.push_str(&line);
+    let mut saw_save = false;
     for l in text.lines() {
         let mut it = l.trim().splitn(2, char::is_whitespace);
         let name = it.next().unwrap_or("").to_ascii_lowercase();
@@ -186,7 +187,19 @@ pub fn config_fallback(cfg: &mut Config, args: &[String]) {
         match name.as_str() {
             "dir" => cfg.dir = unq.to_string(),
             "dbfilename" => cfg.dbfilename = unq.to_string(),
-            "save" => cfg.save = unq.to_string(),
+            // The first `save` replaces the defaults, later ones add points (as Redis).
+            "save" => {
+                if !saw_save {
+                    cfg.save.clear();
+                    saw_save = true;
+                }
+                if !unq.is_empty() {
+                    if !cfg.save.is_empty() {
+                        cfg.save.push(' ');
+                    }
+                    cfg.save.push_str(unq);
+                }
+            }
             "appendonly" => cfg.appendonly = unq.eq_ignore_ascii_case("yes"),
             "rdb-key-save-delay" => {
                 KEY_SAVE_DELAY_US.store(unq.parse().unwrap_or(0), Relaxed);
@@ -627,4 +640,25 @@ pub fn debug_reload(srv: &mut ServerState) -> Result<(), Logged> {
     load_rdb_image(srv, &data, true)?;
     log::info!("DB reloaded by DEBUG RELOAD");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_directives() {
+        let args: Vec<String> = ["--save", "900", "1", "--save", "60 5", "--port", "1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut cfg = Config::default();
+        config_fallback(&mut cfg, &args);
+        assert_eq!(cfg.save, "900 1 60 5");
+        assert_eq!(save_points(&cfg.save), [(900, 1), (60, 5)]);
+        let args: Vec<String> = ["--save", ""].iter().map(|s| s.to_string()).collect();
+        let mut cfg = Config::default();
+        config_fallback(&mut cfg, &args);
+        assert!(save_points(&cfg.save).is_empty());
+    }
 }
