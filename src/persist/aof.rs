@@ -490,6 +490,8 @@ pub fn cron(srv: &mut ServerState, now_ms: i64) {
         && p.child.is_none()
         && s.auto_aof_rewrite_percentage > 0
         && p.aof.current_size > s.auto_aof_rewrite_min_size
+        // After a failed rewrite, retry once a minute rather than every tick.
+        && (p.aof_last_bgrewrite_ok || now_ms - p.child_start_ms >= 60_000)
     {
         let base = p.aof.rewrite_base_size.max(1);
         let growth = (p.aof.current_size * 100 / base) as i64 - 100;
