@@ -12,15 +12,43 @@ fn idx(h: u32) -> usize {
     ((h >> (24 - HLOG)).wrapping_sub(h.wrapping_mul(5)) as usize) & (HSIZE - 1)
 }
 
+thread_local! {
+    /// The hash table, reused across calls. Entries carry the call's generation in their high
+    /// half, so a new call needs no clearing: an entry from another generation reads as empty.
+    static HTAB: std::cell::RefCell<(u32, Vec<u64>)> = const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
 /// Compresses `input` into at most `out_len` bytes; `None` when it does not fit (the caller
 /// stores the string uncompressed), as `lzf_compress` returning 0.
 pub fn compress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
-    let in_len = input.len();
-    if in_len == 0 || out_len == 0 {
+    if input.is_empty() || out_len == 0 || input.len() >= u32::MAX as usize {
         return None;
     }
-    // Positions are stored +1 so 0 means "empty slot".
-    let mut htab = vec![0u32; HSIZE];
+    HTAB.with(|t| {
+        let mut t = t.borrow_mut();
+        let (stamp, table) = &mut *t;
+        if table.is_empty() {
+            table.resize(HSIZE, 0);
+        }
+        *stamp = stamp.wrapping_add(1);
+        if *stamp == 0 {
+            table.fill(0);
+            *stamp = 1;
+        }
+        compress_with(input, out_len, table, (*stamp as u64) << 32)
+    })
+}
+
+fn compress_with(input: &[u8], out_len: usize, htab: &mut [u64], stamp: u64) -> Option<Vec<u8>> {
+    let in_len = input.len();
+    // Slots hold `stamp | (position + 1)`; anything else is an empty slot.
+    let get = |e: u64| {
+        if e >> 32 == stamp >> 32 {
+            (e & 0xffff_ffff) as usize
+        } else {
+            0
+        }
+    };
     let mut out = vec![0u8; out_len + 4];
     let out_end = out_len;
     let mut ip = 0usize;
@@ -32,8 +60,8 @@ pub fn compress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
     while in_len >= 3 && ip < in_len - 2 {
         hval = next(hval, ip);
         let slot = idx(hval);
-        let rf = htab[slot] as usize; // position + 1, or 0
-        htab[slot] = ip as u32 + 1;
+        let rf = get(htab[slot]); // position + 1, or 0
+        htab[slot] = stamp | (ip as u64 + 1);
         let matched = rf > 1 && {
             let r = rf - 1;
             let off = ip - r - 1;
@@ -93,10 +121,10 @@ pub fn compress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
             ip -= 2;
             hval = frst(ip);
             hval = next(hval, ip);
-            htab[idx(hval)] = ip as u32 + 1;
+            htab[idx(hval)] = stamp | (ip as u64 + 1);
             ip += 1;
             hval = next(hval, ip);
-            htab[idx(hval)] = ip as u32 + 1;
+            htab[idx(hval)] = stamp | (ip as u64 + 1);
             ip += 1;
         } else {
             if op >= out_end {
