@@ -172,6 +172,7 @@ impl EventLoop {
                 self.srv.kill_pending = false;
                 self.free_killed();
             }
+            crate::persist::aof::before_sleep(&mut self.srv);
             self.flush_writes();
             if Instant::now() >= self.next_cron {
                 self.cron();

@@ -97,8 +97,9 @@ pub struct AofState {
     /// Turned on by CONFIG SET: appending to `temp-<name>.incr` until the first rewrite
     /// gives it a base (Redis's `AOF_WAIT_REWRITE`).
     pub wait_rewrite: bool,
-    /// Reusable command buffer.
-    buf: Vec<u8>,
+    /// Commands propagated this event-loop turn, written by [`before_sleep`] before any reply
+    /// goes out (one write per turn, as Redis's `flushAppendOnlyFile`).
+    pending: Vec<u8>,
 }
 
 impl Default for AofState {
@@ -117,7 +118,7 @@ impl Default for AofState {
             manifest: Manifest::default(),
             wait_rewrite: false,
             fsync_policy: Fsync::EverySec,
-            buf: Vec::new(),
+            pending: Vec::new(),
         }
     }
 }
@@ -404,34 +405,54 @@ pub fn propagate(
     {
         return;
     }
-    let mut buf = std::mem::take(&mut aof.buf);
-    buf.clear();
+    let start = aof.pending.len();
     if aof.selected_db != Some(db) {
         let mut tmp = [0u8; 20];
         let d = crate::resp::reply::fmt_int(db as i64, &mut tmp);
-        push_cmd(&mut buf, &[b"SELECT", d]);
+        push_cmd(&mut aof.pending, &[b"SELECT", d]);
     }
-    if translate(&mut buf, name, args, reply, now_ms) {
+    if translate(&mut aof.pending, name, args, reply, now_ms) {
         aof.selected_db = Some(db);
-        write_buf(srv, &buf);
+    } else {
+        aof.pending.truncate(start);
     }
-    srv.persist.aof.buf = buf;
 }
 
-fn write_buf(srv: &mut ServerState, buf: &[u8]) {
+/// Writes the commands propagated since the last call (fsyncing under `appendfsync always`).
+/// Called by the event loop before it writes replies, and before the AOF file changes.
+pub fn before_sleep(srv: &mut ServerState) {
     let aof = &mut srv.persist.aof;
-    let always = aof.fsync_policy == Fsync::Always;
+    if aof.pending.is_empty() {
+        return;
+    }
     let Some(f) = aof.file.as_mut() else {
+        aof.pending.clear();
         return;
     };
-    match f.write_all(buf) {
+    let mut done = 0;
+    let res = loop {
+        match f.write(&aof.pending[done..]) {
+            Ok(0) => break Err(std::io::Error::from(std::io::ErrorKind::WriteZero)),
+            Ok(n) => {
+                done += n;
+                if done == aof.pending.len() {
+                    break Ok(());
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => break Err(e),
+        }
+    };
+    aof.current_size += done as u64;
+    // What was not written stays queued for the next attempt.
+    aof.pending.drain(..done);
+    match res {
         Ok(()) => {
-            aof.current_size += buf.len() as u64;
             if !aof.last_write_ok {
                 log::warn!("AOF write error looks solved, Redis can write again.");
             }
             aof.last_write_ok = true;
-            if always {
+            if aof.fsync_policy == Fsync::Always {
                 let _ = f.sync_data();
             } else {
                 aof.fsync_pending = true;
@@ -439,7 +460,7 @@ fn write_buf(srv: &mut ServerState, buf: &[u8]) {
         }
         Err(e) => {
             if aof.last_write_ok {
-                log::warn!("Error writing to the AOF file: {e}");
+                log::warn!("Error writing to the AOF file: {}", super::strerror(&e));
             }
             aof.last_write_ok = false;
         }
@@ -470,7 +491,9 @@ pub fn cron(srv: &mut ServerState, now_ms: i64) {
         if srv.persist.aof_child() {
             super::kill_child(srv);
         }
+        before_sleep(srv);
         let aof = &mut srv.persist.aof;
+        aof.pending.clear();
         if let Some(f) = aof.file.take() {
             let _ = f.sync_all();
         }
@@ -483,6 +506,7 @@ pub fn cron(srv: &mut ServerState, now_ms: i64) {
         aof.wait_rewrite = false;
         aof.fsync_pending = false;
     }
+    before_sleep(srv);
     let s = Settings::from_config(&srv.config);
     let p = &srv.persist;
     if p.aof.enabled
@@ -516,6 +540,7 @@ pub fn cron(srv: &mut ServerState, now_ms: i64) {
 
 /// Fsyncs the AOF before exit.
 pub fn flush_for_shutdown(srv: &mut ServerState) {
+    before_sleep(srv);
     let aof = &mut srv.persist.aof;
     if let Some(f) = &aof.file {
         log::info!("Calling fsync() on the AOF file.");
@@ -548,6 +573,7 @@ fn create_base_sync(
 
 /// Opens increment `seq` for appending and adds it to the manifest.
 fn open_new_incr(srv: &mut ServerState, s: &Settings, dir: &Path, seq: u64) -> Result<(), Logged> {
+    before_sleep(srv);
     let name = incr_name(s, seq);
     let path = dir.join(&name);
     match open_append(&path) {
@@ -857,6 +883,7 @@ pub fn rewrite_background(srv: &mut ServerState) -> Result<(), Logged> {
         }
     }
     if srv.persist.aof.wait_rewrite {
+        before_sleep(srv);
         let name = temp_incr_name(&s);
         match File::create(dir.join(&name)) {
             Ok(f) => {
@@ -870,6 +897,7 @@ pub fn rewrite_background(srv: &mut ServerState) -> Result<(), Logged> {
         }
         log::info!("Creating AOF incr file {name} on background rewrite");
     } else if srv.persist.aof.enabled {
+        before_sleep(srv);
         if let Some(f) = &srv.persist.aof.file {
             let _ = f.sync_data();
         }
