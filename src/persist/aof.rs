@@ -376,8 +376,8 @@ fn translate(out: &mut Vec<u8>, name: &str, args: &Args<'_>, reply: &[u8], now_m
     true
 }
 
-/// Called after every successful write command: FLUSHALL's snapshot (as Redis 7.0 saves
-/// after FLUSHALL when save points are set), then the AOF append.
+/// Called after every successful write command: FLUSHALL's snapshot (Redis 7.0 kills a
+/// BGSAVE child and saves after FLUSHALL when save points are set), then the AOF append.
 pub fn propagate(
     srv: &mut ServerState,
     db: usize,
@@ -390,10 +390,10 @@ pub fn propagate(
         if srv.persist.rdb_child() {
             super::kill_child(srv);
         }
+        // Redis 7.0.15 saves after emptying, leaving the change counter at 0.
         if !super::save_points(&srv.config.save).is_empty() {
             let _ = super::save(srv);
         }
-        srv.stats.dirty += 1;
     }
     let aof = &mut srv.persist.aof;
     // `config.appendonly` off: CONFIG SET turned it off and the cron has yet to close the file.
