@@ -5,16 +5,16 @@
 //! Executed write commands are appended in RESP with relative expiries made absolute as Redis
 //! 7.0 propagates them (`SET k v EX 10` → `SET k v PXAT <ms>`, `EXPIRE` → `PEXPIREAT`, ...).
 //! BGREWRITEAOF forks a child that writes a new base while the parent appends to a fresh
-//! increment; at start-up the manifest's files are replayed in order.
+//! increment. Loading at start-up is in [`super::aof_load`], the propagated forms of
+//! commands in [`super::propagate`].
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::propagate::{no_change, push_cmd, translate};
 use super::{ChildKind, Fsync, Logged, Settings};
-use crate::client::ClientState;
-use crate::command::Ctx;
-use crate::resp::{Args, Reply};
+use crate::resp::Args;
 use crate::server::ServerState;
 
 /// Files listed in the manifest.
@@ -27,7 +27,7 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    fn parse(text: &str) -> Result<Manifest, String> {
+    pub(super) fn parse(text: &str) -> Result<Manifest, String> {
         let mut m = Manifest::default();
         for line in text.lines() {
             let line = line.trim();
@@ -57,7 +57,7 @@ impl Manifest {
         Ok(m)
     }
 
-    fn render(&self) -> String {
+    pub(super) fn render(&self) -> String {
         let mut s = String::new();
         if let Some((n, q)) = &self.base {
             s.push_str(&format!("file {n} seq {q} type b\n"));
@@ -78,7 +78,7 @@ pub struct AofState {
     /// Replaying at start-up: nothing is appended.
     pub loading: bool,
     /// The increment being appended to.
-    file: Option<File>,
+    pub(super) file: Option<File>,
     /// Database of the last SELECT written (`None`: write one before the next command).
     selected_db: Option<usize>,
     pub last_fsync_ms: i64,
@@ -123,15 +123,15 @@ impl Default for AofState {
     }
 }
 
-fn aof_dir(srv: &ServerState, s: &Settings) -> PathBuf {
+pub(super) fn aof_dir(srv: &ServerState, s: &Settings) -> PathBuf {
     PathBuf::from(&srv.config.dir).join(&s.appenddirname)
 }
 
-fn base_name(s: &Settings, seq: u64) -> String {
+pub(super) fn base_name(s: &Settings, seq: u64) -> String {
     format!("{}.{seq}.base.rdb", s.appendfilename)
 }
 
-fn incr_name(s: &Settings, seq: u64) -> String {
+pub(super) fn incr_name(s: &Settings, seq: u64) -> String {
     format!("{}.{seq}.incr.aof", s.appendfilename)
 }
 
@@ -139,12 +139,12 @@ fn temp_incr_name(s: &Settings) -> String {
     format!("temp-{}.incr", s.appendfilename)
 }
 
-fn manifest_name(s: &Settings) -> String {
+pub(super) fn manifest_name(s: &Settings) -> String {
     format!("{}.manifest", s.appendfilename)
 }
 
 /// Writes the manifest through a temp file and rename.
-fn persist_manifest(dir: &Path, s: &Settings, m: &Manifest) -> std::io::Result<()> {
+pub(super) fn persist_manifest(dir: &Path, s: &Settings, m: &Manifest) -> std::io::Result<()> {
     let tmp = dir.join(format!("temp-{}", manifest_name(s)));
     let mut f = File::create(&tmp)?;
     f.write_all(m.render().as_bytes())?;
@@ -152,228 +152,8 @@ fn persist_manifest(dir: &Path, s: &Settings, m: &Manifest) -> std::io::Result<(
     std::fs::rename(&tmp, dir.join(manifest_name(s)))
 }
 
-fn open_append(path: &Path) -> std::io::Result<File> {
+pub(super) fn open_append(path: &Path) -> std::io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
-}
-
-fn push_bulk(out: &mut Vec<u8>, a: &[u8]) {
-    out.push(b'$');
-    crate::resp::reply::push_int(out, a.len() as i64);
-    out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(a);
-    out.extend_from_slice(b"\r\n");
-}
-
-fn push_cmd(out: &mut Vec<u8>, args: &[&[u8]]) {
-    out.push(b'*');
-    crate::resp::reply::push_int(out, args.len() as i64);
-    out.extend_from_slice(b"\r\n");
-    for a in args {
-        push_bulk(out, a);
-    }
-}
-
-fn eq(a: &[u8], b: &str) -> bool {
-    a.eq_ignore_ascii_case(b.as_bytes())
-}
-
-/// The bulk string of a reply (`$3\r\nabc\r\n`), for commands propagated with their result.
-fn reply_bulk(reply: &[u8]) -> Option<&[u8]> {
-    let rest = reply.strip_prefix(b"$")?;
-    let nl = memchr::memchr(b'\n', rest)?;
-    let n: usize = std::str::from_utf8(rest.get(..nl.checked_sub(1)?)?)
-        .ok()?
-        .parse()
-        .ok()?;
-    rest.get(nl + 1..nl + 1 + n)
-}
-
-/// The bulk strings of an array or set reply (`*2\r\n$1\r\na\r\n...`), or of a single bulk.
-fn reply_items(reply: &[u8]) -> Option<Vec<&[u8]>> {
-    if reply.first() == Some(&b'$') {
-        return Some(vec![reply_bulk(reply)?]);
-    }
-    if !matches!(reply.first(), Some(b'*' | b'~')) {
-        return None;
-    }
-    let nl = memchr::memchr(b'\n', reply)?;
-    let n = crate::util::parse_i64(reply.get(1..nl.checked_sub(1)?)?)?;
-    let mut rest = reply.get(nl + 1..)?;
-    let mut items = Vec::new();
-    for _ in 0..n {
-        let item = reply_bulk(rest)?;
-        let start = item.as_ptr() as usize - rest.as_ptr() as usize;
-        items.push(item);
-        rest = rest.get(start + item.len() + 2..)?;
-    }
-    Some(items)
-}
-
-/// True when the reply says the command changed nothing, so Redis would not propagate it.
-fn no_change(name: &str, args: &Args<'_>, reply: &[u8]) -> bool {
-    let nil = reply == b"$-1\r\n" || reply == b"_\r\n" || reply == b"*-1\r\n";
-    match name {
-        "del" | "unlink" | "expire" | "pexpire" | "expireat" | "pexpireat" | "persist"
-        | "hsetnx" | "hdel" | "msetnx" | "setnx" | "renamenx" | "move" | "srem" | "zrem"
-        | "sadd" | "lrem" => reply == b":0\r\n",
-        "getdel" | "getex" | "lpop" | "rpop" | "spop" | "blpop" | "brpop" | "blmove"
-        | "brpoplpush" | "bzpopmin" | "bzpopmax" | "lmove" | "rpoplpush" | "lmpop" | "blmpop"
-        | "zmpop" | "bzmpop" => nil,
-        "set" => nil && !args.iter_from(3).any(|a| eq(a, "get")),
-        _ => false,
-    }
-}
-
-/// Absolute ms from a relative or absolute expire argument, as the command means it.
-fn abs_ms(unit: &[u8], v: &[u8], now_ms: i64) -> Option<i64> {
-    let n = crate::util::parse_i64(v)?;
-    Some(if eq(unit, "ex") {
-        now_ms.checked_add(n.checked_mul(1000)?)?
-    } else if eq(unit, "px") {
-        now_ms.checked_add(n)?
-    } else if eq(unit, "exat") {
-        n.checked_mul(1000)?
-    } else {
-        n
-    })
-}
-
-/// Builds the RESP form of `args` as Redis 7.0 propagates it into `out`. Returns false when
-/// nothing is to be written.
-fn translate(out: &mut Vec<u8>, name: &str, args: &Args<'_>, reply: &[u8], now_ms: i64) -> bool {
-    let a: Vec<&[u8]> = args.iter_from(0).collect();
-    let mut tmp = [0u8; 20];
-    let ms = |v: i64, tmp: &mut [u8; 20]| crate::resp::reply::fmt_int(v, tmp).to_vec();
-    match name {
-        "set" => {
-            let mut expire = None;
-            let mut relative = false;
-            let mut has_get = false;
-            let mut cond: Vec<&[u8]> = Vec::new();
-            let mut i = 3;
-            while i < a.len() {
-                let o = a[i];
-                if ["ex", "px", "exat", "pxat"].iter().any(|u| eq(o, u)) && i + 1 < a.len() {
-                    expire = abs_ms(o, a[i + 1], now_ms);
-                    relative = !eq(o, "pxat");
-                    i += 2;
-                    continue;
-                }
-                if eq(o, "get") {
-                    has_get = true;
-                } else if eq(o, "nx") || eq(o, "xx") {
-                    cond.push(o);
-                }
-                i += 1;
-            }
-            match expire {
-                // `SET k v EX 10` goes out as `SET k v PXAT <ms>` (NX/XX kept for safety).
-                Some(t) if relative => {
-                    let m = ms(t, &mut tmp);
-                    let mut v: Vec<&[u8]> = vec![b"SET", a[1], a[2]];
-                    v.extend(cond);
-                    v.push(b"PXAT");
-                    v.push(&m);
-                    push_cmd(out, &v);
-                }
-                _ if has_get => {
-                    let v: Vec<&[u8]> = a
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, o)| *i < 3 || !eq(o, "get"))
-                        .map(|(_, o)| *o)
-                        .collect();
-                    push_cmd(out, &v);
-                }
-                _ => push_cmd(out, &a),
-            }
-        }
-        "setex" | "psetex" => {
-            let unit: &[u8] = if name == "setex" { b"ex" } else { b"px" };
-            let Some(t) = abs_ms(unit, a[2], now_ms) else {
-                return false;
-            };
-            let m = ms(t, &mut tmp);
-            push_cmd(out, &[b"SET", a[1], a[3], b"PXAT", &m]);
-        }
-        "expire" | "pexpire" | "expireat" | "pexpireat" => {
-            let unit: &[u8] = match name {
-                "expire" => b"ex",
-                "pexpire" => b"px",
-                "expireat" => b"exat",
-                _ => b"pxat",
-            };
-            let Some(t) = abs_ms(unit, a[2], now_ms) else {
-                return false;
-            };
-            if t <= now_ms {
-                push_cmd(out, &[b"DEL", a[1]]);
-            } else {
-                let m = ms(t, &mut tmp);
-                push_cmd(out, &[b"PEXPIREAT", a[1], &m]);
-            }
-        }
-        "getex" => {
-            let Some(o) = a.get(2) else {
-                return false;
-            };
-            if eq(o, "persist") {
-                push_cmd(out, &[b"PERSIST", a[1]]);
-            } else {
-                let Some(t) = a.get(3).and_then(|v| abs_ms(o, v, now_ms)) else {
-                    return false;
-                };
-                if t <= now_ms {
-                    push_cmd(out, &[b"DEL", a[1]]);
-                } else {
-                    let m = ms(t, &mut tmp);
-                    push_cmd(out, &[b"PEXPIREAT", a[1], &m]);
-                }
-            }
-        }
-        "getdel" => push_cmd(out, &[b"DEL", a[1]]),
-        // Random pops go out as the removal of what was popped.
-        "spop" => {
-            let Some(members) = reply_items(reply) else {
-                return false;
-            };
-            if members.is_empty() {
-                return false;
-            }
-            let mut v: Vec<&[u8]> = vec![b"SREM", a[1]];
-            v.extend(members);
-            push_cmd(out, &v);
-        }
-        // Blocking pops served at once go out as their non-blocking forms.
-        "blpop" | "brpop" | "bzpopmin" | "bzpopmax" => {
-            let Some(key) = reply_items(reply).and_then(|r| r.first().copied()) else {
-                return false;
-            };
-            let cmd: &[u8] = match name {
-                "blpop" => b"LPOP",
-                "brpop" => b"RPOP",
-                "bzpopmin" => b"ZPOPMIN",
-                _ => b"ZPOPMAX",
-            };
-            push_cmd(out, &[cmd, key]);
-        }
-        "brpoplpush" if a.len() == 4 => push_cmd(out, &[b"RPOPLPUSH", a[1], a[2]]),
-        "blmove" if a.len() == 6 => push_cmd(out, &[b"LMOVE", a[1], a[2], a[3], a[4]]),
-        "incrbyfloat" => {
-            let Some(v) = reply_bulk(reply) else {
-                return false;
-            };
-            push_cmd(out, &[b"SET", a[1], v, b"KEEPTTL"]);
-        }
-        "hincrbyfloat" => {
-            let Some(v) = reply_bulk(reply) else {
-                return false;
-            };
-            push_cmd(out, &[b"HSET", a[1], a[2], v]);
-        }
-        _ => push_cmd(out, &a),
-    }
-    true
 }
 
 /// Called after every successful write command: FLUSHALL's snapshot (Redis 7.0 kills a
@@ -550,7 +330,7 @@ pub fn flush_for_shutdown(srv: &mut ServerState) {
 }
 
 /// Writes the base file synchronously (start-up with no AOF yet).
-fn create_base_sync(
+pub(super) fn create_base_sync(
     srv: &mut ServerState,
     s: &Settings,
     dir: &Path,
@@ -572,7 +352,12 @@ fn create_base_sync(
 }
 
 /// Opens increment `seq` for appending and adds it to the manifest.
-fn open_new_incr(srv: &mut ServerState, s: &Settings, dir: &Path, seq: u64) -> Result<(), Logged> {
+pub(super) fn open_new_incr(
+    srv: &mut ServerState,
+    s: &Settings,
+    dir: &Path,
+    seq: u64,
+) -> Result<(), Logged> {
     before_sleep(srv);
     let name = incr_name(s, seq);
     let path = dir.join(&name);
@@ -588,281 +373,6 @@ fn open_new_incr(srv: &mut ServerState, s: &Settings, dir: &Path, seq: u64) -> R
             log::warn!("Can't open the append-only file {name}: {e}");
             Err(Logged)
         }
-    }
-}
-
-/// Start-up with `appendonly yes`: replay the manifest's files, or create the first base
-/// and increment. Err after logging a fatal error.
-pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
-    let s = Settings::from_config(&srv.config);
-    let dir = aof_dir(srv, &s);
-    srv.persist.aof.enabled = true;
-    srv.persist.aof.fsync_policy = s.appendfsync;
-    let mpath = dir.join(manifest_name(&s));
-    let text = match std::fs::read_to_string(&mpath) {
-        Ok(t) => Some(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            log::warn!("Can't open the append-only file manifest: {e}");
-            return Err(Logged);
-        }
-    };
-    let legacy = PathBuf::from(&srv.config.dir).join(&s.appendfilename);
-    let text = match text {
-        None if legacy.is_file() => Some(migrate_legacy(&s, &dir, &legacy)?),
-        t => t,
-    };
-    let start = std::time::Instant::now();
-    match text {
-        Some(t) => {
-            let m = Manifest::parse(&t).map_err(|e| {
-                log::warn!("{e}");
-                Logged
-            })?;
-            srv.persist.aof.manifest = m.clone();
-            srv.persist.aof.loading = true;
-            let res = replay(srv, &s, &dir, &m);
-            srv.persist.aof.loading = false;
-            res?;
-            srv.stats.dirty = 0;
-            srv.persist.aof.rewrite_base_size = srv.persist.aof.current_size;
-            log::info!(
-                "DB loaded from append only file: {:.3} seconds",
-                start.elapsed().as_secs_f64()
-            );
-            let aof = &mut srv.persist.aof;
-            match aof.manifest.incrs.last().cloned() {
-                Some((name, _)) => match open_append(&dir.join(&name)) {
-                    Ok(f) => aof.file = Some(f),
-                    Err(e) => {
-                        log::warn!("Can't open the append-only file {name}: {e}");
-                        return Err(Logged);
-                    }
-                },
-                None => {
-                    let seq = 1;
-                    log::info!(
-                        "Creating AOF incr file {} on server start",
-                        incr_name(&s, seq)
-                    );
-                    open_new_incr(srv, &s, &dir, seq)?;
-                    persist_manifest(&dir, &s, &srv.persist.aof.manifest).map_err(|e| {
-                        log::warn!("Can't persist the AOF manifest: {e}");
-                        Logged
-                    })?;
-                }
-            }
-        }
-        None => {
-            if let Err(e) = std::fs::create_dir_all(&dir) {
-                log::warn!("Can't create the append-only directory: {e}");
-                return Err(Logged);
-            }
-            create_base_sync(srv, &s, &dir, 1)?;
-            log::info!(
-                "Creating AOF incr file {} on server start",
-                incr_name(&s, 1)
-            );
-            open_new_incr(srv, &s, &dir, 1)?;
-            persist_manifest(&dir, &s, &srv.persist.aof.manifest).map_err(|e| {
-                log::warn!("Can't persist the AOF manifest: {e}");
-                Logged
-            })?;
-        }
-    }
-    Ok(())
-}
-
-/// Moves a Redis < 7.0 single-file AOF (`dir/appendonly.aof`) into the AOF directory as the
-/// base of a new manifest, as Redis 7.0 does on start-up. Returns the manifest text.
-fn migrate_legacy(s: &Settings, dir: &Path, legacy: &Path) -> Result<String, Logged> {
-    let fail = |e: std::io::Error| {
-        log::warn!(
-            "Error migrating the old-style AOF file: {}",
-            super::strerror(&e)
-        );
-        Logged
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let m = Manifest {
-        base: Some((s.appendfilename.clone(), 1)),
-        incrs: Vec::new(),
-    };
-    std::fs::rename(legacy, dir.join(&s.appendfilename)).map_err(fail)?;
-    persist_manifest(dir, s, &m).map_err(fail)?;
-    log::info!(
-        "Successfully migrated an old-style AOF file ({}) into the AOF directory ({}).",
-        s.appendfilename,
-        s.appenddirname
-    );
-    Ok(m.render())
-}
-
-fn replay(srv: &mut ServerState, s: &Settings, dir: &Path, m: &Manifest) -> Result<(), Logged> {
-    let files: Vec<(String, bool)> = m
-        .base
-        .iter()
-        .map(|(n, _)| (n.clone(), true))
-        .chain(m.incrs.iter().map(|(n, _)| (n.clone(), false)))
-        .collect();
-    let count = files.len();
-    for (i, (name, is_base)) in files.into_iter().enumerate() {
-        let path = dir.join(&name);
-        let start = std::time::Instant::now();
-        let data = match std::fs::read(&path) {
-            Ok(d) => d,
-            Err(e) => {
-                log::warn!("The AOF file {name} doesn't exist: {e}");
-                return Err(Logged);
-            }
-        };
-        let mut pos = 0usize;
-        if data.starts_with(b"REDIS") {
-            log::info!("Reading RDB base file on AOF loading...");
-            let info = super::load_rdb_image(srv, &data, false)?;
-            log::info!(
-                "Done loading RDB, keys loaded: {}, keys expired: {}.",
-                info.keys_loaded,
-                info.keys_expired
-            );
-            pos = info.consumed;
-        }
-        let last = i + 1 == count;
-        match replay_commands(srv, &data, pos) {
-            Ok(()) => {}
-            Err(ReplayError::Truncated(valid)) if last && s.aof_load_truncated => {
-                log::warn!("!!! Warning: short read while loading the AOF file {name}!!!");
-                log::warn!("!!! Truncating the AOF {name} at offset {valid} !!!");
-                let ok = OpenOptions::new()
-                    .write(true)
-                    .open(&path)
-                    .and_then(|f| f.set_len(valid as u64));
-                if let Err(e) = ok {
-                    log::warn!("Error truncating the AOF file {name}: {e}");
-                    return Err(Logged);
-                }
-                log::warn!("AOF {name} loaded anyway because aof-load-truncated is enabled");
-            }
-            Err(ReplayError::Truncated(_)) => {
-                log::warn!(
-                    "Unexpected end of file reading the append only file {name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server."
-                );
-                return Err(Logged);
-            }
-            Err(ReplayError::Format) => {
-                log::warn!(
-                    "Bad file format reading the append only file {name}: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>"
-                );
-                return Err(Logged);
-            }
-            Err(ReplayError::Unknown(c)) => {
-                log::warn!("Unknown command '{c}' reading the append only file {name}");
-                return Err(Logged);
-            }
-        }
-        let kind = if is_base { "base" } else { "incr" };
-        log::info!(
-            "DB loaded from {kind} file {name}: {:.3} seconds",
-            start.elapsed().as_secs_f64()
-        );
-        if is_base {
-            srv.persist.aof.base_size = data.len() as u64;
-        }
-        srv.persist.aof.current_size += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    }
-    Ok(())
-}
-
-enum ReplayError {
-    /// The file ends inside a command; the offset where the last complete one ended.
-    Truncated(usize),
-    Format,
-    Unknown(String),
-}
-
-/// Parses one `*N\r\n` / `$N\r\n` header line starting at `pos`.
-fn header(data: &[u8], pos: &mut usize, tag: u8) -> Result<i64, ReplayError> {
-    let rest = data.get(*pos..).unwrap_or(&[]);
-    let Some(nl) = memchr::memchr(b'\n', rest) else {
-        return Err(ReplayError::Truncated(0));
-    };
-    if rest.first() != Some(&tag) || nl < 2 || rest[nl - 1] != b'\r' {
-        return Err(ReplayError::Format);
-    }
-    let n = crate::util::parse_i64(&rest[1..nl - 1]).ok_or(ReplayError::Format)?;
-    *pos += nl + 1;
-    Ok(n)
-}
-
-/// Runs every RESP command of `data` from `pos` through its handler, as a fake client.
-fn replay_commands(srv: &mut ServerState, data: &[u8], mut pos: usize) -> Result<(), ReplayError> {
-    let mut client = ClientState::new(0, String::new(), String::new(), -1, 0);
-    client.authenticated = true;
-    let mut out = Reply::default();
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    while pos < data.len() {
-        let cmd_start = pos;
-        let trunc = |e: ReplayError| match e {
-            ReplayError::Truncated(_) => ReplayError::Truncated(cmd_start),
-            e => e,
-        };
-        let argc = header(data, &mut pos, b'*').map_err(trunc)?;
-        if argc < 1 {
-            return Err(ReplayError::Format);
-        }
-        spans.clear();
-        for _ in 0..argc {
-            let len = header(data, &mut pos, b'$').map_err(trunc)?;
-            let len = usize::try_from(len).map_err(|_| ReplayError::Format)?;
-            let end = pos.checked_add(len).ok_or(ReplayError::Format)?;
-            if end + 2 > data.len() {
-                return Err(ReplayError::Truncated(cmd_start));
-            }
-            if &data[end..end + 2] != b"\r\n" {
-                return Err(ReplayError::Format);
-            }
-            spans.push((pos, end));
-            pos = end + 2;
-        }
-        let args = Args::new(data, &spans);
-        let name = args.get(0);
-        let Some(mut cmd) = srv.commands.lookup(name) else {
-            if name.eq_ignore_ascii_case(b"pexpireat") && args.len() == 3 {
-                pexpireat(srv, client.db, &args);
-                continue;
-            }
-            return Err(ReplayError::Unknown(String::from_utf8_lossy(name).into()));
-        };
-        if !cmd.subcommands.is_empty()
-            && let Some(sub) = crate::command::lookup_in(cmd.subcommands, args.get(1))
-        {
-            cmd = sub;
-        }
-        if !cmd.arity_ok(args.len()) {
-            return Err(ReplayError::Format);
-        }
-        let now_ms = crate::util::now_ms();
-        let mut ctx = Ctx {
-            srv,
-            client: &mut client,
-            out: &mut out,
-            now_ms,
-        };
-        // Errors are ignored as Redis does while loading (the command failed originally too).
-        let _ = (cmd.handler)(&mut ctx, &args);
-        out.buf.clear();
-    }
-    Ok(())
-}
-
-/// `PEXPIREAT key ms` as Redis propagates it, for builds whose command table lacks it.
-fn pexpireat(srv: &mut ServerState, db: usize, args: &Args<'_>) {
-    let Some(t) = crate::util::parse_i64(args.get(2)) else {
-        return;
-    };
-    let db = srv.db_mut(db);
-    if db.exists(args.get(1), i64::MIN) {
-        db.set_expire(args.get(1), t);
     }
 }
 
@@ -1026,63 +536,4 @@ pub fn rewrite_done(srv: &mut ServerState, pid: libc::pid_t, ok: bool) {
 pub fn rewrite_aborted(srv: &mut ServerState, pid: libc::pid_t) {
     let tmp = PathBuf::from(&srv.config.dir).join(format!("temp-rewriteaof-bg-{pid}.aof"));
     let _ = std::fs::remove_file(tmp);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tr(argv: &[&[u8]], reply: &[u8], now_ms: i64) -> Option<Vec<u8>> {
-        let mut buf = Vec::new();
-        let mut spans = Vec::new();
-        for a in argv {
-            let start = buf.len();
-            buf.extend_from_slice(a);
-            spans.push((start, buf.len()));
-        }
-        let args = Args::new(&buf, &spans);
-        let name = String::from_utf8(argv[0].to_ascii_lowercase()).unwrap();
-        let mut out = Vec::new();
-        (!no_change(&name, &args, reply) && translate(&mut out, &name, &args, reply, now_ms))
-            .then_some(out)
-    }
-
-    #[test]
-    fn propagated_forms() {
-        // As Redis 7.0.15 writes them to its AOF, except SPOP with a count: Redis writes
-        // `DEL s` when the pop empties the set, ferrokv the equivalent SREM of every member.
-        let t = 1_000_000;
-        assert_eq!(
-            tr(&[b"SET", b"k", b"v", b"EX", b"10"], b"+OK\r\n", t).unwrap(),
-            b"*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$7\r\n1010000\r\n"
-        );
-        assert_eq!(
-            tr(&[b"expire", b"k", b"5"], b":1\r\n", t).unwrap(),
-            b"*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nk\r\n$7\r\n1005000\r\n"
-        );
-        assert_eq!(
-            tr(&[b"expire", b"k", b"-1"], b":1\r\n", t).unwrap(),
-            b"*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n"
-        );
-        assert_eq!(tr(&[b"del", b"nokey"], b":0\r\n", t), None);
-        assert_eq!(
-            tr(&[b"set", b"get", b"v", b"get"], b"$-1\r\n", t).unwrap(),
-            b"*3\r\n$3\r\nset\r\n$3\r\nget\r\n$1\r\nv\r\n"
-        );
-        assert_eq!(tr(&[b"set", b"k", b"v", b"nx"], b"$-1\r\n", t), None);
-        assert_eq!(
-            tr(&[b"spop", b"s", b"2"], b"*2\r\n$1\r\na\r\n$2\r\nbc\r\n", t).unwrap(),
-            b"*4\r\n$4\r\nSREM\r\n$1\r\ns\r\n$1\r\na\r\n$2\r\nbc\r\n"
-        );
-        assert_eq!(
-            tr(
-                &[b"blpop", b"a", b"b", b"0"],
-                b"*2\r\n$1\r\nb\r\n$1\r\nx\r\n",
-                t
-            )
-            .unwrap(),
-            b"*2\r\n$4\r\nLPOP\r\n$1\r\nb\r\n"
-        );
-        assert_eq!(tr(&[b"blpop", b"a", b"1"], b"*-1\r\n", t), None);
-    }
 }

@@ -4,14 +4,17 @@
 //!
 //! - [`rdb`]: the RDB v10 format (writer and loader); [`blobs`]: listpack/ziplist/intset;
 //!   [`lzf`] and [`crc64`]: the compression and checksum RDB files use.
-//! - [`aof`]: the multi-part AOF of Redis 7.0 (manifest, RDB base, RESP increments).
+//! - [`aof`]: the multi-part AOF of Redis 7.0 (manifest, RDB base, RESP increments);
+//!   [`aof_load`]: replaying it at start-up; [`propagate`]: how commands are written to it.
 //! - This file: the [`Persistence`] state kept in `ServerState`, [`Settings`] (the directives
 //!   read here), save points, the fork/reap cycle and start-up/shutdown.
 
 pub mod aof;
+pub mod aof_load;
 pub mod blobs;
 pub mod crc64;
 pub mod lzf;
+pub mod propagate;
 pub mod rdb;
 
 use std::io::Write;
@@ -496,7 +499,7 @@ pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
     }
     let start = std::time::Instant::now();
     if srv.config.appendonly {
-        return aof::load_at_startup(srv);
+        return aof_load::load_at_startup(srv);
     }
     let path = rdb_path(srv);
     let data = match std::fs::read(&path) {
