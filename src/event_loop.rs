@@ -172,6 +172,7 @@ impl EventLoop {
                 self.srv.kill_pending = false;
                 self.free_killed();
             }
+            crate::persist::aof::before_sleep(&mut self.srv);
             self.flush_writes();
             if Instant::now() >= self.next_cron {
                 self.cron();
@@ -187,7 +188,7 @@ impl EventLoop {
         for sig in self.signals.pending() {
             let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
             log::warn!("Received {name} scheduling shutdown...");
-            self.srv.shutdown = true;
+            self.srv.shutdown = crate::persist::signal_shutdown(&mut self.srv, name);
         }
     }
 
@@ -391,6 +392,7 @@ impl EventLoop {
     fn cron(&mut self) {
         let now = crate::util::now_ms();
         self.srv.cron(now);
+        crate::persist::cron(&mut self.srv);
         let timeout_ms = self.srv.config.timeout as i64 * 1000;
         let mut doomed = Vec::new();
         for (t, slot) in self.srv.clients.iter_mut() {

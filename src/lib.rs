@@ -20,6 +20,7 @@ pub mod error;
 pub mod event_loop;
 pub mod ldouble;
 pub mod logging;
+pub mod persist;
 pub mod resp;
 pub mod server;
 pub mod sha1;

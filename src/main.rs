@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
-    let config = match Config::from_args(&args) {
+    let mut config = match Config::from_args(&args) {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("{msg}");
@@ -55,6 +55,7 @@ fn main() -> ExitCode {
         ferrokv::REDIS_VERSION,
         std::process::id()
     );
+    ferrokv::persist::config_fallback(&mut config, &args);
     let srv = ServerState::new(config);
     let mut ev = match EventLoop::new(srv) {
         Ok(ev) => ev,
@@ -65,6 +66,9 @@ fn main() -> ExitCode {
     };
     ev.srv.used_memory_startup = ferrokv::alloc::used();
     log::info!("Server initialized");
+    if ferrokv::persist::load_at_startup(&mut ev.srv).is_err() {
+        return ExitCode::FAILURE;
+    }
     log::info!("Ready to accept connections on port {}", ev.srv.port);
     if let Err(e) = ev.run() {
         log::warn!("Event loop failed: {e}");

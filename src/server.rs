@@ -107,6 +107,8 @@ pub struct ServerState {
     /// When the previous command finished (or the current batch started): the next
     /// command's start time, so each command costs one clock read.
     pub cmd_clock: std::time::Instant,
+    /// RDB/AOF state (INFO persistence).
+    pub persist: crate::persist::Persistence,
 }
 
 impl ServerState {
@@ -140,6 +142,7 @@ impl ServerState {
             last_metrics_ms: 0,
             clock: crate::util::Clock::new(),
             cmd_clock: std::time::Instant::now(),
+            persist: Default::default(),
         }
     }
 

@@ -353,7 +353,11 @@ pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply,
                     srv.stats.count_error(e.text());
                     out.error(e.text());
                 }
-                Ok(()) if cmd.flags & flags::WRITE != 0 => srv.stats.dirty += 1,
+                Ok(()) if cmd.flags & flags::WRITE != 0 => {
+                    srv.stats.dirty += 1;
+                    let reply = out.buf.get(mark..).unwrap_or(&[]);
+                    crate::persist::aof::propagate(srv, client.db, cmd.name, args, reply, now_ms);
+                }
                 Ok(()) => {}
             }
             client.last_cmd = cmd.name;

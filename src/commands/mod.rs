@@ -10,6 +10,7 @@ pub mod hash;
 pub mod info;
 pub mod keys;
 pub mod object;
+pub mod persist;
 pub mod server;
 pub mod set;
 pub mod slowlog;
@@ -34,4 +35,5 @@ pub static GROUPS: &[&[Command]] = &[
     &set::COMMANDS,
     &slowlog::COMMANDS,
     &zset::COMMANDS,
+    &persist::COMMANDS,
 ];
