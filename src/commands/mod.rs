@@ -9,6 +9,7 @@ pub mod debug;
 pub mod hash;
 pub mod info;
 pub mod keys;
+pub mod list;
 pub mod object;
 pub mod server;
 pub mod string;
@@ -28,4 +29,5 @@ pub static GROUPS: &[&[Command]] = &[
     &keys::COMMANDS,
     &string::COMMANDS,
     &hash::COMMANDS,
+    &list::COMMANDS,
 ];
