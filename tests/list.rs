@@ -1212,3 +1212,32 @@ fn command_metadata() {
         b"*1\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n",
     );
 }
+/// Integer-looking elements round-trip byte for byte and compare as bytes.
+#[test]
+fn integer_elements() {
+    let (_env, mut c) = start();
+    check(
+        &mut c,
+        "rpush n 0 -1 127 128 -129 32767 -32768 8388608 2147483648 -9223372036854775808 9223372036854775807 9223372036854775808 -0 007 +5 1e3",
+        b":16\r\n",
+    );
+    check(&mut c, "lrange n 0 -1", b"*16\r\n$1\r\n0\r\n$2\r\n-1\r\n$3\r\n127\r\n$3\r\n128\r\n$4\r\n-129\r\n$5\r\n32767\r\n$6\r\n-32768\r\n$7\r\n8388608\r\n$10\r\n2147483648\r\n$20\r\n-9223372036854775808\r\n$19\r\n9223372036854775807\r\n$19\r\n9223372036854775808\r\n$2\r\n-0\r\n$3\r\n007\r\n$2\r\n+5\r\n$3\r\n1e3\r\n");
+    check(&mut c, "lindex n -5", b"$19\r\n9223372036854775808\r\n");
+    check(&mut c, "lpos n -9223372036854775808", b":9\r\n");
+    check(&mut c, "lpos n 9223372036854775808", b":11\r\n");
+    check(&mut c, "lpos n 7", b"$-1\r\n");
+    check(&mut c, "lpos n 007", b":13\r\n");
+    check(&mut c, "linsert n after 127 12", b":17\r\n");
+    check(&mut c, "linsert n before 0 00", b":18\r\n");
+    check(&mut c, "lset n 1 -2", b"+OK\r\n");
+    check(&mut c, "lrem n 0 -32768", b":1\r\n");
+    check(&mut c, "lrange n 0 -1", b"*17\r\n$2\r\n00\r\n$2\r\n-2\r\n$2\r\n-1\r\n$3\r\n127\r\n$2\r\n12\r\n$3\r\n128\r\n$4\r\n-129\r\n$5\r\n32767\r\n$7\r\n8388608\r\n$10\r\n2147483648\r\n$20\r\n-9223372036854775808\r\n$19\r\n9223372036854775807\r\n$19\r\n9223372036854775808\r\n$2\r\n-0\r\n$3\r\n007\r\n$2\r\n+5\r\n$3\r\n1e3\r\n");
+    check(
+        &mut c,
+        "lpop n 3",
+        b"*3\r\n$2\r\n00\r\n$2\r\n-2\r\n$2\r\n-1\r\n",
+    );
+    check(&mut c, "rpop n 2", b"*2\r\n$3\r\n1e3\r\n$2\r\n+5\r\n");
+    check(&mut c, "rpoplpush n n", b"$3\r\n007\r\n");
+    check(&mut c, "lrange n 0 -1", b"*12\r\n$3\r\n007\r\n$3\r\n127\r\n$2\r\n12\r\n$3\r\n128\r\n$4\r\n-129\r\n$5\r\n32767\r\n$7\r\n8388608\r\n$10\r\n2147483648\r\n$20\r\n-9223372036854775808\r\n$19\r\n9223372036854775807\r\n$19\r\n9223372036854775808\r\n$2\r\n-0\r\n");
+}

@@ -3,7 +3,7 @@
 //! (BLPOP ...) are not here. Encoding work lives in [`crate::db::list`].
 
 use crate::command::{BeginSearch, Command, Ctx, FindKeys, Handler, KeySpec, acl, flags, ks};
-use crate::db::list::{self, List};
+use crate::db::list::{self, Elem, List, Needle};
 use crate::db::{Db, Value};
 use crate::error::{CmdError, CmdResult};
 use crate::resp::{Args, Reply};
@@ -376,7 +376,7 @@ fn pop_range_reply(l: &mut List, front: bool, count: usize, out: &mut Reply) {
     let n = count.min(l.len());
     out.array(n);
     for _ in 0..n {
-        l.pop_with(front, |e| out.bulk(e));
+        l.pop_elem(front, |e| bulk_elem(out, e));
     }
 }
 
@@ -405,7 +405,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, front: bool, name: &str) -> C
     };
     match count {
         None => {
-            l.pop_with(front, |e| out.bulk(e));
+            l.pop_elem(front, |e| bulk_elem(out, e));
         }
         Some(c) => pop_range_reply(l, front, c as usize, out),
     }
@@ -444,11 +444,19 @@ fn lrange(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         Some((s, e)) => {
             out.array(e - s + 1);
             for v in l.iter_from(s).take(e - s + 1) {
-                out.bulk(v);
+                bulk_elem(out, v);
             }
         }
     }
     Ok(())
+}
+
+/// Replies one element as a bulk string.
+fn bulk_elem(out: &mut Reply, e: Elem<'_>) {
+    match e {
+        Elem::Bytes(b) => out.bulk(b),
+        Elem::Int(v) => out.bulk_int(v),
+    }
 }
 
 /// Resolves a `start stop` pair (negative counts from the tail) against a list of `len`
@@ -482,7 +490,7 @@ fn lindex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     let index = parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
     match resolve_index(index, l.len()).and_then(|i| l.get(i)) {
-        Some(v) => out.bulk(v),
+        Some(v) => bulk_elem(out, v),
         None => out.null(),
     }
     Ok(())
@@ -601,7 +609,7 @@ fn lpos(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
         return Ok(());
     };
-    let ele = &args[2];
+    let needle = Needle::new(&args[2]);
     let len = l.len();
     let limit = if maxlen == 0 {
         len
@@ -610,9 +618,9 @@ fn lpos(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     let mut matches: i64 = 0;
     let mut found: Vec<i64> = Vec::new();
-    let mut scan = |it: &mut dyn Iterator<Item = &[u8]>| {
+    let mut scan = |it: &mut dyn Iterator<Item = Elem<'_>>| {
         for (index, e) in it.take(limit).enumerate() {
-            if e != ele {
+            if !needle.matches(e) {
                 continue;
             }
             matches += 1;

@@ -1,8 +1,9 @@
 //! List values (the data half of Redis's `t_list.c` and `quicklist.c`).
 //!
 //! A list is a deque of compact nodes. Each node is one flat buffer of entries, laid out as
-//! `[len varint][bytes][len back-varint]` so it can be walked from either end (as a listpack
-//! can). Node size is bounded by `list-max-listpack-size` semantics: a negative fill caps a
+//! `[header varint][payload][header back-varint]` so it can be walked from either end (as a
+//! listpack can). Canonical integers are stored in binary in 1 to 8 bytes, other elements as
+//! their bytes. Node size is bounded by `list-max-listpack-size` semantics: a negative fill caps a
 //! node's bytes (-1..-5 → 4k..64k), a positive fill caps its entry count (and 8k bytes).
 //! Pushes and pops at either end touch only the end nodes: O(1) amortized. The head node keeps
 //! free room before its first entry so front pushes do not shift the node's bytes.
@@ -35,64 +36,192 @@ fn varint_len(mut n: usize) -> usize {
     k
 }
 
-/// Bytes an element of `n` bytes takes in a node.
-fn entry_size(n: usize) -> usize {
-    n + 2 * varint_len(n)
+/// Entry headers below this mark integers (header + 1 bytes of two's complement); a string of
+/// `len` bytes has header `len + INT_TAGS`.
+const INT_TAGS: usize = 8;
+
+/// An element as stored: bytes, or an integer kept in binary (the element is its canonical
+/// decimal form, as in a listpack).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Elem<'a> {
+    Bytes(&'a [u8]),
+    Int(i64),
 }
 
-/// Writes the entry for `data` into `dst`, which is exactly `entry_size(data.len())` long.
-fn write_entry(dst: &mut [u8], data: &[u8]) {
-    let n = data.len();
-    let k = varint_len(n);
-    // Forward length: little-endian groups of 7 bits, high bit = more follow.
-    let mut v = n;
+impl<'a> Elem<'a> {
+    /// The element's bytes, formatting an integer into `tmp`.
+    pub fn as_bytes<'b>(&self, tmp: &'b mut [u8; 20]) -> &'b [u8]
+    where
+        'a: 'b,
+    {
+        match *self {
+            Elem::Bytes(b) => b,
+            Elem::Int(v) => crate::resp::reply::fmt_int(v, tmp),
+        }
+    }
+
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut tmp = [0u8; 20];
+        self.as_bytes(&mut tmp).to_vec()
+    }
+}
+
+/// A value searched for (LREM, LINSERT, LPOS), classified once so comparisons stay cheap.
+pub struct Needle<'a> {
+    bytes: &'a [u8],
+    int: Option<i64>,
+}
+
+impl<'a> Needle<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Needle {
+            bytes,
+            int: as_int(bytes),
+        }
+    }
+
+    /// Whether `e` equals the searched value byte for byte.
+    pub fn matches(&self, e: Elem<'_>) -> bool {
+        match e {
+            Elem::Bytes(b) => b == self.bytes,
+            Elem::Int(v) => self.int == Some(v),
+        }
+    }
+}
+
+/// The integer `b` is the canonical form of, if any (only those are stored as integers, so
+/// `01` or `+1` stay strings and never compare equal to `1`).
+fn as_int(b: &[u8]) -> Option<i64> {
+    if b.len() > 20 {
+        return None;
+    }
+    crate::util::parse_i64(b)
+}
+
+/// Bytes needed for `v` in two's complement.
+fn int_width(v: i64) -> usize {
+    let mut n = 1;
+    while n < 8 && !(-(1i64 << (8 * n - 1))..(1i64 << (8 * n - 1))).contains(&v) {
+        n += 1;
+    }
+    n
+}
+
+/// An element ready to be written: its header and payload.
+struct Enc<'a> {
+    header: usize,
+    data: &'a [u8],
+    int: [u8; 8],
+}
+
+impl<'a> Enc<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        match as_int(data) {
+            Some(v) => {
+                let n = int_width(v);
+                Enc {
+                    header: n - 1,
+                    data: &[],
+                    int: v.to_le_bytes(),
+                }
+            }
+            None => Enc {
+                header: data.len() + INT_TAGS,
+                data,
+                int: [0; 8],
+            },
+        }
+    }
+
+    fn payload(&self) -> &[u8] {
+        if self.header < INT_TAGS {
+            &self.int[..self.header + 1]
+        } else {
+            self.data
+        }
+    }
+
+    /// Bytes the entry takes in a node.
+    fn size(&self) -> usize {
+        payload_len(self.header) + 2 * varint_len(self.header)
+    }
+}
+
+/// Payload bytes of an entry with this header.
+fn payload_len(header: usize) -> usize {
+    if header < INT_TAGS {
+        header + 1
+    } else {
+        header - INT_TAGS
+    }
+}
+
+/// The element whose payload starts at `data`.
+fn elem(buf: &[u8], data: usize, header: usize) -> Elem<'_> {
+    if header < INT_TAGS {
+        let n = header + 1;
+        let mut b = [0u8; 8];
+        b[..n].copy_from_slice(&buf[data..data + n]);
+        let shift = 64 - 8 * n as u32;
+        Elem::Int((i64::from_le_bytes(b) << shift) >> shift)
+    } else {
+        Elem::Bytes(&buf[data..data + header - INT_TAGS])
+    }
+}
+
+/// Writes `e` into `dst`, which is exactly `e.size()` long.
+fn write_entry(dst: &mut [u8], e: &Enc<'_>) {
+    let h = e.header;
+    let k = varint_len(h);
+    let payload = e.payload();
+    // Forward header: little-endian groups of 7 bits, high bit = more follow.
+    let mut v = h;
     for b in dst.iter_mut().take(k) {
         *b = (v & 0x7f) as u8 | if v >= 0x80 { 0x80 } else { 0 };
         v >>= 7;
     }
-    dst[k..k + n].copy_from_slice(data);
-    // Backward length: the same groups mirrored, so reading from the end sees them in order.
-    let back = &mut dst[k + n..];
-    let mut v = n;
-    for b in back.iter_mut().rev() {
+    dst[k..k + payload.len()].copy_from_slice(payload);
+    // Backward header: the same groups mirrored, so reading from the end sees them in order.
+    let mut v = h;
+    for b in dst[k + payload.len()..].iter_mut().rev() {
         *b = (v & 0x7f) as u8 | if v >= 0x80 { 0x80 } else { 0 };
         v >>= 7;
     }
 }
 
-/// Decodes the entry starting at `pos`: (data start, data length, next entry's start).
+/// Decodes the entry starting at `pos`: (payload start, header, next entry's start).
 fn read_fwd(buf: &[u8], pos: usize) -> (usize, usize, usize) {
-    let mut n = 0usize;
+    let mut h = 0usize;
     let mut shift = 0;
     let mut p = pos;
     loop {
         let b = buf[p];
         p += 1;
-        n |= ((b & 0x7f) as usize) << shift;
+        h |= ((b & 0x7f) as usize) << shift;
         shift += 7;
         if b & 0x80 == 0 {
             break;
         }
     }
-    (p, n, p + n + varint_len(n))
+    (p, h, p + payload_len(h) + varint_len(h))
 }
 
-/// Decodes the entry ending at `end`: (entry start, data start, data length).
+/// Decodes the entry ending at `end`: (entry start, payload start, header).
 fn read_back(buf: &[u8], end: usize) -> (usize, usize, usize) {
-    let mut n = 0usize;
+    let mut h = 0usize;
     let mut shift = 0;
     let mut p = end;
     loop {
         p -= 1;
         let b = buf[p];
-        n |= ((b & 0x7f) as usize) << shift;
+        h |= ((b & 0x7f) as usize) << shift;
         shift += 7;
         if b & 0x80 == 0 {
             break;
         }
     }
-    let data = p - n;
-    (data - varint_len(n), data, n)
+    let data = p - payload_len(h);
+    (data - varint_len(h), data, h)
 }
 
 /// Whether a node of `bytes` entry bytes holding `count` entries respects `fill`
@@ -115,9 +244,9 @@ struct Node {
 }
 
 impl Node {
-    fn with(data: &[u8]) -> Node {
+    fn with(e: &Enc<'_>) -> Node {
         let mut n = Node::default();
-        n.push_back(data);
+        n.push_back(e);
         n
     }
 
@@ -126,16 +255,16 @@ impl Node {
         self.buf.len() - self.head
     }
 
-    fn push_back(&mut self, data: &[u8]) {
-        let sz = entry_size(data.len());
+    fn push_back(&mut self, e: &Enc<'_>) {
+        let sz = e.size();
         let at = self.buf.len();
         self.buf.resize(at + sz, 0);
-        write_entry(&mut self.buf[at..], data);
+        write_entry(&mut self.buf[at..], e);
         self.count += 1;
     }
 
-    fn push_front(&mut self, data: &[u8]) {
-        let sz = entry_size(data.len());
+    fn push_front(&mut self, e: &Enc<'_>) {
+        let sz = e.size();
         if self.head < sz {
             // Grow the free room before the head geometrically: amortized O(1) per push.
             let live = self.bytes();
@@ -147,15 +276,15 @@ impl Node {
             self.head = room;
         }
         let at = self.head - sz;
-        write_entry(&mut self.buf[at..self.head], data);
+        write_entry(&mut self.buf[at..self.head], e);
         self.head = at;
         self.count += 1;
     }
 
-    /// Removes the first entry, giving its bytes to `f`.
-    fn pop_front<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> R {
-        let (d, n, next) = read_fwd(&self.buf, self.head);
-        let r = f(&self.buf[d..d + n]);
+    /// Removes the first entry, giving it to `f`.
+    fn pop_front<R>(&mut self, f: impl FnOnce(Elem<'_>) -> R) -> R {
+        let (d, h, next) = read_fwd(&self.buf, self.head);
+        let r = f(elem(&self.buf, d, h));
         self.head = next;
         self.count -= 1;
         if self.count == 0 {
@@ -170,10 +299,10 @@ impl Node {
         r
     }
 
-    /// Removes the last entry, giving its bytes to `f`.
-    fn pop_back<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> R {
-        let (start, d, n) = read_back(&self.buf, self.buf.len());
-        let r = f(&self.buf[d..d + n]);
+    /// Removes the last entry, giving it to `f`.
+    fn pop_back<R>(&mut self, f: impl FnOnce(Elem<'_>) -> R) -> R {
+        let (start, d, h) = read_back(&self.buf, self.buf.len());
+        let r = f(elem(&self.buf, d, h));
         self.buf.truncate(start);
         self.count -= 1;
         r
@@ -231,15 +360,14 @@ impl Node {
         self.count -= n as u32;
     }
 
-    /// Keeps the entries `keep` says yes to (called in order with their bytes); returns how many
-    /// were removed.
-    fn retain(&mut self, mut keep: impl FnMut(&[u8]) -> bool) -> usize {
+    /// Keeps the entries `keep` says yes to (called in order); returns how many were removed.
+    fn retain(&mut self, mut keep: impl FnMut(Elem<'_>) -> bool) -> usize {
         let mut r = self.head;
         let mut w = self.head;
         let mut removed = 0;
         while r < self.buf.len() {
-            let (d, n, next) = read_fwd(&self.buf, r);
-            if keep(&self.buf[d..d + n]) {
+            let (d, h, next) = read_fwd(&self.buf, r);
+            if keep(elem(&self.buf, d, h)) {
                 if w != r {
                     self.buf.copy_within(r..next, w);
                 }
@@ -304,10 +432,11 @@ impl List {
         self.nodes.len()
     }
 
-    /// Calls `f` on every element, head to tail.
+    /// Calls `f` on every element's bytes, head to tail.
     pub fn for_each(&self, mut f: impl FnMut(&[u8])) {
+        let mut tmp = [0u8; 20];
         for e in self.iter() {
-            f(e);
+            f(e.as_bytes(&mut tmp));
         }
     }
 
@@ -371,31 +500,33 @@ impl List {
     }
 
     pub fn push_back(&mut self, data: &[u8]) {
-        let sz = entry_size(data.len());
+        let e = Enc::new(data);
+        let sz = e.size();
         let fill = self.fill;
         match self.nodes.back_mut() {
-            Some(t) if node_fits(t.bytes() + sz, t.count as usize + 1, fill) => t.push_back(data),
+            Some(t) if node_fits(t.bytes() + sz, t.count as usize + 1, fill) => t.push_back(&e),
             t => {
                 if let Some(t) = t {
                     t.shrink();
                 }
-                self.nodes.push_back(Node::with(data));
+                self.nodes.push_back(Node::with(&e));
             }
         }
         self.len += 1;
     }
 
     pub fn push_front(&mut self, data: &[u8]) {
-        let sz = entry_size(data.len());
+        let e = Enc::new(data);
+        let sz = e.size();
         let fill = self.fill;
         match self.nodes.front_mut() {
-            Some(h) if node_fits(h.bytes() + sz, h.count as usize + 1, fill) => h.push_front(data),
+            Some(h) if node_fits(h.bytes() + sz, h.count as usize + 1, fill) => h.push_front(&e),
             h => {
                 if let Some(h) = h {
                     h.shrink();
                 }
                 let mut n = Node::default();
-                n.push_front(data);
+                n.push_front(&e);
                 self.nodes.push_front(n);
             }
         }
@@ -413,6 +544,12 @@ impl List {
 
     /// Removes the head (`front`) or tail element and passes its bytes to `f`; None if empty.
     pub fn pop_with<R>(&mut self, front: bool, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        let mut tmp = [0u8; 20];
+        self.pop_elem(front, |e| f(e.as_bytes(&mut tmp)))
+    }
+
+    /// Removes the head (`front`) or tail element and passes it to `f`; None if empty.
+    pub fn pop_elem<R>(&mut self, front: bool, f: impl FnOnce(Elem<'_>) -> R) -> Option<R> {
         let node = if front {
             self.nodes.front_mut()?
         } else {
@@ -440,14 +577,14 @@ impl List {
     }
 
     /// The element at `index` (0-based from the head).
-    pub fn get(&self, index: usize) -> Option<&[u8]> {
+    pub fn get(&self, index: usize) -> Option<Elem<'_>> {
         if index >= self.len {
             return None;
         }
         let (n, i) = self.locate(index);
         let node = &self.nodes[n];
-        let (d, len, _) = read_fwd(&node.buf, node.offset_of(i));
-        Some(&node.buf[d..d + len])
+        let (d, h, _) = read_fwd(&node.buf, node.offset_of(i));
+        Some(elem(&node.buf, d, h))
     }
 
     /// Replaces the element at `index`; false if out of range.
@@ -459,15 +596,16 @@ impl List {
         let node = &mut self.nodes[n];
         let at = node.offset_of(i);
         let (_, _, next) = read_fwd(&node.buf, at);
+        let e = Enc::new(data);
+        let sz = e.size();
         let mut entry = [0u8; 64];
-        let sz = entry_size(data.len());
         if sz <= entry.len() {
-            write_entry(&mut entry[..sz], data);
+            write_entry(&mut entry[..sz], &e);
             node.buf.splice(at..next, entry[..sz].iter().copied());
         } else {
-            let mut e = vec![0u8; sz];
-            write_entry(&mut e, data);
-            node.buf.splice(at..next, e);
+            let mut v = vec![0u8; sz];
+            write_entry(&mut v, &e);
+            node.buf.splice(at..next, v);
         }
         self.fix_node(n);
         true
@@ -476,12 +614,13 @@ impl List {
     /// Inserts `data` before (or after) the first element equal to `pivot`, searching from the
     /// head. Returns false when no element matches.
     pub fn insert(&mut self, pivot: &[u8], data: &[u8], before: bool) -> bool {
+        let pivot = Needle::new(pivot);
         let mut found = None;
         'nodes: for (n, node) in self.nodes.iter().enumerate() {
             let mut pos = node.head;
             while pos < node.buf.len() {
-                let (d, len, next) = read_fwd(&node.buf, pos);
-                if &node.buf[d..d + len] == pivot {
+                let (d, h, next) = read_fwd(&node.buf, pos);
+                if pivot.matches(elem(&node.buf, d, h)) {
                     found = Some((n, if before { pos } else { next }));
                     break 'nodes;
                 }
@@ -491,10 +630,11 @@ impl List {
         let Some((n, at)) = found else {
             return false;
         };
-        let sz = entry_size(data.len());
+        let e = Enc::new(data);
+        let sz = e.size();
         let node = &mut self.nodes[n];
         node.buf.splice(at..at, std::iter::repeat_n(0u8, sz));
-        write_entry(&mut node.buf[at..at + sz], data);
+        write_entry(&mut node.buf[at..at + sz], &e);
         node.count += 1;
         self.len += 1;
         self.fix_node(n);
@@ -504,6 +644,7 @@ impl List {
     /// Removes up to `count` elements equal to `value` (all when `count` is 0), from the head
     /// when `from_head`, else from the tail. Returns how many were removed.
     pub fn remove(&mut self, value: &[u8], count: usize, from_head: bool) -> usize {
+        let value = Needle::new(value);
         let limit = if count == 0 { usize::MAX } else { count };
         let mut removed = 0;
         let nodes = self.nodes.len();
@@ -515,7 +656,7 @@ impl List {
             let mut budget = limit - removed;
             if from_head {
                 removed += node.retain(|e| {
-                    let hit = budget > 0 && e == value;
+                    let hit = budget > 0 && value.matches(e);
                     budget -= hit as usize;
                     !hit
                 });
@@ -524,14 +665,14 @@ impl List {
                 let mut matches = 0usize;
                 let mut pos = node.head;
                 while pos < node.buf.len() {
-                    let (d, len, next) = read_fwd(&node.buf, pos);
-                    matches += (&node.buf[d..d + len] == value) as usize;
+                    let (d, h, next) = read_fwd(&node.buf, pos);
+                    matches += value.matches(elem(&node.buf, d, h)) as usize;
                     pos = next;
                 }
                 let mut skip = matches - matches.min(budget);
                 if matches > skip {
                     removed += node.retain(|e| {
-                        let hit = e == value;
+                        let hit = value.matches(e);
                         if hit && skip > 0 {
                             skip -= 1;
                             return true;
@@ -659,16 +800,16 @@ pub struct Iter<'a> {
 }
 
 impl<'a> Iterator for Iter<'a> {
-    type Item = &'a [u8];
+    type Item = Elem<'a>;
 
-    fn next(&mut self) -> Option<&'a [u8]> {
+    fn next(&mut self) -> Option<Elem<'a>> {
         while self.node < self.nodes.len() {
             let node = &self.nodes[self.node];
             if self.pos < node.buf.len() {
-                let (d, n, next) = read_fwd(&node.buf, self.pos);
+                let (d, h, next) = read_fwd(&node.buf, self.pos);
                 self.pos = next;
                 self.left -= 1;
-                return Some(&node.buf[d..d + n]);
+                return Some(elem(&node.buf, d, h));
             }
             self.node += 1;
             self.pos = self.nodes.get(self.node).map_or(0, |n| n.head);
@@ -693,16 +834,16 @@ pub struct RevIter<'a> {
 }
 
 impl<'a> Iterator for RevIter<'a> {
-    type Item = &'a [u8];
+    type Item = Elem<'a>;
 
-    fn next(&mut self) -> Option<&'a [u8]> {
+    fn next(&mut self) -> Option<Elem<'a>> {
         while self.node > 0 {
             let node = &self.nodes[self.node - 1];
             if self.end > node.head {
-                let (start, d, n) = read_back(&node.buf, self.end);
+                let (start, d, h) = read_back(&node.buf, self.end);
                 self.end = start;
                 self.left -= 1;
-                return Some(&node.buf[d..d + n]);
+                return Some(elem(&node.buf, d, h));
             }
             self.node -= 1;
             self.end = match self.node {
@@ -773,15 +914,67 @@ mod tests {
 
     #[test]
     fn entry_codec_round_trips() {
-        for n in [0usize, 1, 127, 128, 16383, 16384, 70000] {
-            let data: Vec<u8> = (0..n).map(|i| i as u8).collect();
-            let mut buf = vec![0u8; entry_size(n)];
-            write_entry(&mut buf, &data);
-            let (d, len, next) = read_fwd(&buf, 0);
-            assert_eq!((&buf[d..d + len], next), (&data[..], buf.len()));
-            let (start, d, len) = read_back(&buf, buf.len());
-            assert_eq!((start, &buf[d..d + len]), (0, &data[..]));
+        for n in [0usize, 1, 19, 21, 119, 120, 16383, 16384, 70000] {
+            let data: Vec<u8> = (0..n).map(|i| b'a' + (i % 7) as u8).collect();
+            let e = Enc::new(&data);
+            assert!(e.header >= INT_TAGS);
+            let mut buf = vec![0u8; e.size()];
+            write_entry(&mut buf, &e);
+            let (d, h, next) = read_fwd(&buf, 0);
+            assert_eq!((elem(&buf, d, h), next), (Elem::Bytes(&data), buf.len()));
+            let (start, d, h) = read_back(&buf, buf.len());
+            assert_eq!((start, elem(&buf, d, h)), (0, Elem::Bytes(&data)));
         }
+        let ints = [
+            0i64,
+            1,
+            -1,
+            127,
+            128,
+            -128,
+            -129,
+            32767,
+            -32768,
+            1 << 40,
+            -(1 << 47) - 1,
+            i64::MAX,
+            i64::MIN,
+        ];
+        for v in ints {
+            let s = v.to_string();
+            let e = Enc::new(s.as_bytes());
+            assert!(e.header < INT_TAGS, "{v} stored as an integer");
+            assert_eq!(e.size(), int_width(v) + 2);
+            let mut buf = vec![0u8; e.size()];
+            write_entry(&mut buf, &e);
+            let (d, h, next) = read_fwd(&buf, 0);
+            assert_eq!((elem(&buf, d, h), next), (Elem::Int(v), buf.len()));
+            let (start, d, h) = read_back(&buf, buf.len());
+            assert_eq!((start, elem(&buf, d, h)), (0, Elem::Int(v)));
+            assert_eq!(Elem::Int(v).to_vec(), s.as_bytes());
+        }
+        assert_eq!(int_width(127), 1);
+        assert_eq!(int_width(128), 2);
+        assert_eq!(int_width(-(1 << 23)), 3);
+        assert_eq!(int_width(i64::MIN), 8);
+        // Only canonical integers are stored as integers.
+        for s in [
+            "01",
+            "+1",
+            "-0",
+            " 1",
+            "1.0",
+            "",
+            "99999999999999999999",
+            "0x1",
+        ] {
+            assert!(Enc::new(s.as_bytes()).header >= INT_TAGS, "{s:?}");
+        }
+        let n = Needle::new(b"1");
+        assert!(n.matches(Elem::Int(1)) && !n.matches(Elem::Int(2)));
+        assert!(n.matches(Elem::Bytes(b"1")));
+        let n = Needle::new(b"01");
+        assert!(!n.matches(Elem::Int(1)) && n.matches(Elem::Bytes(b"01")));
     }
 
     #[test]
@@ -820,7 +1013,7 @@ mod tests {
         l.push_back(b"x");
         check(&l);
         assert_eq!(l.node_count(), 3);
-        assert_eq!(l.get(1), Some(&[7u8; 10000][..]));
+        assert_eq!(l.get(1), Some(Elem::Bytes(&[7u8; 10000])));
     }
 
     #[test]
@@ -846,7 +1039,7 @@ mod tests {
         assert!(l.set(10, &[2u8; 3000]));
         check(&l);
         assert!(l.node_count() > 1);
-        assert_eq!(l.get(10), Some(&[2u8; 3000][..]));
+        assert_eq!(l.get(10), Some(Elem::Bytes(&[2u8; 3000])));
         assert!(!l.set(30, b"x"));
     }
 
@@ -905,12 +1098,12 @@ mod tests {
             let mut l = List::with_options(fill, 0);
             let mut m: VecDeque<Vec<u8>> = VecDeque::new();
             for step in 0..4000 {
-                let val: Vec<u8> = {
-                    let n = match r.below(20) {
-                        0 => 200 + r.below(3000),
-                        _ => r.below(12),
-                    };
-                    (0..n).map(|_| b'a' + r.below(4) as u8).collect()
+                // Integers (stored in binary) and look-alikes that must stay strings.
+                const NUMS: [&str; 8] = ["1", "01", "-1", "0", "300", "-70000", "+1", "1.0"];
+                let val: Vec<u8> = match r.below(20) {
+                    0 => (0..200 + r.below(3000)).map(|_| b'a').collect(),
+                    1..=4 => NUMS[r.below(NUMS.len())].as_bytes().to_vec(),
+                    _ => (0..r.below(12)).map(|_| b'a' + r.below(4) as u8).collect(),
                 };
                 match r.below(12) {
                     0..=2 => {
@@ -960,10 +1153,10 @@ mod tests {
                     }
                     _ if !m.is_empty() => {
                         let i = r.below(m.len());
-                        assert_eq!(l.get(i), Some(&m[i][..]));
-                        let from: Vec<&[u8]> = l.iter_from(i).collect();
+                        assert_eq!(l.get(i).map(|e| e.to_vec()), Some(m[i].clone()));
+                        let from: Vec<Vec<u8>> = l.iter_from(i).map(|e| e.to_vec()).collect();
                         assert_eq!(from.len(), m.len() - i);
-                        assert_eq!(from.first().copied(), Some(&m[i][..]));
+                        assert_eq!(from.first(), Some(&m[i]));
                     }
                     _ => {}
                 }
