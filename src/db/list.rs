@@ -506,8 +506,10 @@ impl List {
         match self.nodes.back_mut() {
             Some(t) if node_fits(t.bytes() + sz, t.count as usize + 1, fill) => t.push_back(&e),
             t => {
-                if let Some(t) = t {
-                    t.shrink();
+                match t {
+                    Some(t) => t.shrink(),
+                    // Most lists are small: room for exactly one node at first.
+                    None => self.nodes.reserve_exact(1),
                 }
                 self.nodes.push_back(Node::with(&e));
             }
@@ -522,8 +524,9 @@ impl List {
         match self.nodes.front_mut() {
             Some(h) if node_fits(h.bytes() + sz, h.count as usize + 1, fill) => h.push_front(&e),
             h => {
-                if let Some(h) = h {
-                    h.shrink();
+                match h {
+                    Some(h) => h.shrink(),
+                    None => self.nodes.reserve_exact(1),
                 }
                 let mut n = Node::default();
                 n.push_front(&e);
