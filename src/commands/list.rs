@@ -661,38 +661,48 @@ fn move_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, from_head: bool, to_head: bo
     let opts = list_options(ctx);
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    let (src, dst) = (&args[1], &args[2]);
-    let Some(l) = write_list(db, src, now)? else {
-        out.null();
-        return Ok(());
-    };
-    if l.is_empty() {
-        out.null();
-        return Ok(());
+    match move_element(db, now, opts, &args[1], &args[2], from_head, to_head)? {
+        Some(v) => out.bulk(&v),
+        None => out.null(),
     }
+    Ok(())
+}
+
+/// LMOVE's work, also what BLMOVE will do once its source has data: pops from `src` and pushes
+/// onto `dst`, returning the moved element (None when `src` is absent). WRONGTYPE for either
+/// key is reported before anything moves.
+pub fn move_element(
+    db: &mut Db,
+    now: i64,
+    opts: (i64, i64),
+    src: &[u8],
+    dst: &[u8],
+    from_head: bool,
+    to_head: bool,
+) -> Result<Option<Vec<u8>>, CmdError> {
+    let Some(l) = write_list(db, src, now)? else {
+        return Ok(None);
+    };
     if src == dst {
         // Rotate in place: the key never becomes empty, so it keeps its TTL.
-        if let Some(v) = l.pop(from_head) {
-            l.push(&v, to_head);
-            out.bulk(&v);
+        let v = l.pop(from_head);
+        if let Some(v) = &v {
+            l.push(v, to_head);
         }
-        return Ok(());
+        return Ok(v);
     }
     // The destination's type is checked before anything is popped.
     write_list(db, dst, now)?;
     let Some(l) = write_list(db, src, now)? else {
-        out.null();
-        return Ok(());
+        return Ok(None);
     };
     let Some(v) = l.pop(from_head) else {
-        out.null();
-        return Ok(());
+        return Ok(None);
     };
     let empty = l.is_empty();
     remove_if_empty(db, src, empty);
     create_list(db, dst, now, opts)?.push(&v, to_head);
-    out.bulk(&v);
-    Ok(())
+    Ok(Some(v))
 }
 
 /// LMOVE source destination LEFT|RIGHT LEFT|RIGHT.
@@ -733,20 +743,33 @@ fn lmpop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let count = count.unwrap_or(1) as usize;
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    for key in (2..where_idx).map(|k| &args[k]) {
+    if !pop_first(db, now, (2..where_idx).map(|k| &args[k]), front, count, out)? {
+        out.null_array();
+    }
+    Ok(())
+}
+
+/// LMPOP's work, also what BLMPOP will do once a key has data: pops up to `count` elements
+/// from the first non-empty list among `keys`, replying `[key, [elements]]`. Returns false
+/// (nothing replied) when every key is absent; WRONGTYPE stops at the first non-list key.
+pub fn pop_first<'k>(
+    db: &mut Db,
+    now: i64,
+    keys: impl Iterator<Item = &'k [u8]>,
+    front: bool,
+    count: usize,
+    out: &mut Reply,
+) -> Result<bool, CmdError> {
+    for key in keys {
         let Some(l) = write_list(db, key, now)? else {
             continue;
         };
-        if l.is_empty() {
-            continue;
-        }
         out.array(2);
         out.bulk(key);
         pop_range_reply(l, front, count, out);
         let empty = l.is_empty();
         remove_if_empty(db, key, empty);
-        return Ok(());
+        return Ok(true);
     }
-    out.null_array();
-    Ok(())
+    Ok(false)
 }

@@ -432,6 +432,12 @@ impl List {
         self.nodes.len()
     }
 
+    /// Heap bytes held (node buffers and the node array), for memory accounting.
+    pub fn alloc_bytes(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.nodes.iter().map(|n| n.buf.capacity()).sum::<usize>()
+    }
+
     /// Calls `f` on every element's bytes, head to tail.
     pub fn for_each(&self, mut f: impl FnMut(&[u8])) {
         let mut tmp = [0u8; 20];
