@@ -9,6 +9,7 @@ pub mod debug;
 pub mod hash;
 pub mod info;
 pub mod keys;
+pub mod list;
 pub mod object;
 pub mod persist;
 pub mod server;
@@ -36,4 +37,5 @@ pub static GROUPS: &[&[Command]] = &[
     &slowlog::COMMANDS,
     &zset::COMMANDS,
     &persist::COMMANDS,
+    &list::COMMANDS,
 ];
