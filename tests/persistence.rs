@@ -226,10 +226,13 @@ fn save_counters_and_errors() {
     wait_for(|| dir.join("dump.rdb").exists());
 }
 
+/// Redis's default save points (the test harness starts servers with `--save ""`).
+const DEFAULT_SAVE: &str = "3600 1 300 100 60 10000";
+
 #[test]
 fn failed_saves() {
     let dir = tmpdir("failed");
-    let mut srv = ferrokv(&dir, &[]);
+    let mut srv = ferrokv(&dir, &["--save", DEFAULT_SAVE]);
     let mut c = srv.connect();
     c.cmd("SET a 1");
     // A directory where the file should go makes the rename fail.
@@ -260,8 +263,8 @@ fn failed_saves() {
 fn shutdown_saves_when_save_points_are_set() {
     let dir = tmpdir("shutdown");
     {
-        // The default save points ("3600 1 300 100 60 10000") apply: SHUTDOWN saves.
-        let mut srv = ferrokv(&dir, &[]);
+        // With save points (Redis's defaults) SHUTDOWN saves.
+        let mut srv = ferrokv(&dir, &["--save", DEFAULT_SAVE]);
         let mut c = srv.connect();
         c.cmd("SET k v");
         c.send(b"SHUTDOWN\r\n");
@@ -286,7 +289,7 @@ fn shutdown_saves_when_save_points_are_set() {
         assert!(srv.wait_exit(Duration::from_secs(10)).unwrap().success());
     }
     {
-        let mut srv = ferrokv(&dir, &[]);
+        let mut srv = ferrokv(&dir, &["--save", DEFAULT_SAVE]);
         let mut c = srv.connect();
         assert_eq!(c.cmd("GET k3"), b"$2\r\nv3\r\n");
         c.cmd("SET k4 v4");
@@ -323,7 +326,7 @@ fn save_point_triggers_bgsave() {
 #[test]
 fn flushall_saves_with_save_points() {
     let dir = tmpdir("flushall");
-    let srv = ferrokv(&dir, &[]);
+    let srv = ferrokv(&dir, &["--save", DEFAULT_SAVE]);
     let mut c = srv.connect();
     c.cmd("SET a 1");
     assert_eq!(c.cmd("FLUSHALL"), b"+OK\r\n");

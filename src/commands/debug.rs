@@ -137,6 +137,15 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&args[2]));
             ctx.out.ok();
         }
+        (b"reload", _) => {
+            // Save, empty, load back (the options of Redis's DEBUG RELOAD are not supported).
+            if crate::persist::debug_reload(ctx.srv).is_err() {
+                return Err(CmdError::msg(
+                    "ERR Error trying to load the RDB dump, check server logs.",
+                ));
+            }
+            ctx.out.ok();
+        }
         (b"set-active-expire", 3) => {
             ctx.srv.active_expire = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
             ctx.out.ok();

@@ -310,51 +310,7 @@ fn memory(ctx: &mut Ctx<'_>, o: &mut String) {
 
 fn persistence(ctx: &mut Ctx<'_>, o: &mut String) {
     o.push_str("# Persistence\r\n");
-    for f in [
-        "loading:0",
-        "async_loading:0",
-        "current_cow_peak:0",
-        "current_cow_size:0",
-        "current_cow_size_age:0",
-        "current_fork_perc:0.00",
-        "current_save_keys_processed:0",
-        "current_save_keys_total:0",
-    ] {
-        o.push_str(f);
-        o.push_str("\r\n");
-    }
-    field!(o, "rdb_changes_since_last_save", "{}", ctx.srv.stats.dirty);
-    field!(o, "rdb_bgsave_in_progress", "0");
-    field!(o, "rdb_last_save_time", "{}", ctx.srv.start_ms / 1000);
-    for f in [
-        "rdb_last_bgsave_status:ok",
-        "rdb_last_bgsave_time_sec:-1",
-        "rdb_current_bgsave_time_sec:-1",
-        "rdb_saves:0",
-        "rdb_last_cow_size:0",
-        "rdb_last_load_keys_expired:0",
-        "rdb_last_load_keys_loaded:0",
-    ] {
-        o.push_str(f);
-        o.push_str("\r\n");
-    }
-    field!(o, "aof_enabled", "{}", ctx.srv.config.appendonly as u8);
-    for f in [
-        "aof_rewrite_in_progress:0",
-        "aof_rewrite_scheduled:0",
-        "aof_last_rewrite_time_sec:-1",
-        "aof_current_rewrite_time_sec:-1",
-        "aof_last_bgrewrite_status:ok",
-        "aof_rewrites:0",
-        "aof_rewrites_consecutive_failures:0",
-        "aof_last_write_status:ok",
-        "aof_last_cow_size:0",
-        "module_fork_in_progress:0",
-        "module_fork_last_cow_size:0",
-    ] {
-        o.push_str(f);
-        o.push_str("\r\n");
-    }
+    o.push_str(&crate::persist::info_fields(ctx.srv));
 }
 
 fn stats(ctx: &mut Ctx<'_>, o: &mut String) {

@@ -42,10 +42,24 @@ impl Server {
             if let Some(c) = config {
                 cmd.arg(c);
             }
-            cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-                .args(extra)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
+            // No save points and a private dir, so no test reads or writes a dump in the
+            // checkout (a test's own --save / --dir come later and win).
+            let dir =
+                std::env::temp_dir().join(format!("ferrokv-test-{}-{port}", std::process::id()));
+            let _ = std::fs::create_dir_all(&dir);
+            cmd.args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+            ])
+            .arg("--dir")
+            .arg(&dir)
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
             let mut child = cmd.spawn().expect("spawn ferrokv");
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
