@@ -55,6 +55,7 @@ fn main() -> ExitCode {
         ferrokv::REDIS_VERSION,
         std::process::id()
     );
+    config.warn_ignored();
     let srv = ServerState::new(config);
     let mut ev = match EventLoop::new(srv) {
         Ok(ev) => ev,

@@ -1,0 +1,622 @@
+//! Configuration: redis.conf and command-line parsing exactly like Redis 7.0
+//! (`loadServerConfigFromString`), every Redis 7.0 directive typed and validated from one
+//! static table ([`table::TABLE`]), CONFIG GET/SET, and the typed fields the server reads.
+//!
+//! Values are kept as CONFIG GET shows them (`values`, indexed like the table); after every
+//! change the typed fields are refreshed from them ([`Config::sync`]).
+
+pub mod args;
+pub mod rewrite;
+mod sha256;
+pub mod table;
+pub mod value;
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use table::{ACTED, HIDDEN, IMMUTABLE, Kind, MULTI_ARG, PROTECTED, Sp, TABLE};
+
+/// Log verbosity, as redis.conf's `loglevel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogLevel {
+    Debug,
+    Verbose,
+    Notice,
+    Warning,
+}
+
+/// The Redis version named in fatal config errors.
+const REDIS_VERSION: &str = "7.0.15";
+
+/// Server configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub bind: Vec<String>,
+    pub port: u16,
+    pub protected_mode: bool,
+    pub timeout: u64,
+    pub tcp_keepalive: u64,
+    pub loglevel: LogLevel,
+    pub logfile: String,
+    pub databases: usize,
+    pub requirepass: Option<Vec<u8>>,
+    pub maxclients: usize,
+    pub hz: u32,
+    pub proto_max_bulk_len: i64,
+    pub client_query_buffer_limit: usize,
+    pub hash_max_listpack_entries: usize,
+    pub hash_max_listpack_value: usize,
+    pub dir: String,
+    pub dbfilename: String,
+    pub save: String,
+    pub appendonly: bool,
+    pub enable_debug_command: String,
+    pub unixsocket: String,
+    pub unixsocketperm: u32,
+    /// The config file given on the command line (absolute), if any.
+    pub config_file: Option<PathBuf>,
+    /// `client-output-buffer-limit normal`: (hard bytes, soft bytes, soft seconds).
+    pub client_output_buffer_limit_normal: (usize, usize, u64),
+    pub list_max_listpack_size: i64,
+    pub list_compress_depth: i64,
+    pub set_max_intset_entries: usize,
+    /// Not a Redis 7.0 directive (added in 7.2): fixed at 128.
+    pub set_max_listpack_entries: usize,
+    /// Not a Redis 7.0 directive (added in 7.2): fixed at 64.
+    pub set_max_listpack_value: usize,
+    pub zset_max_listpack_entries: usize,
+    pub zset_max_listpack_value: usize,
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: usize,
+    pub maxmemory: u64,
+    pub maxmemory_policy: String,
+    pub appendfsync: String,
+    pub appenddirname: String,
+    pub appendfilename: String,
+    pub rdbcompression: bool,
+    pub rdbchecksum: bool,
+    pub stop_writes_on_bgsave_error: bool,
+    /// `notify-keyspace-events` as Redis's flag bits (K=1, E=2, g=4, $=8, l=16, s=32, h=64,
+    /// z=128, x=256, e=512, t=1024, m=4096, d=8192, n=16384).
+    pub notify_keyspace_events: u32,
+    /// Every directive's value as CONFIG GET shows it, indexed like [`table::TABLE`].
+    values: Vec<String>,
+    /// File-only directives kept for CONFIG REWRITE (`user` lines), as written.
+    users: Vec<Vec<String>>,
+    /// Directives given that ferrokv does not act on (warned about once at start).
+    ignored: Vec<String>,
+    /// A `save` line was read: later ones add to it instead of replacing the default.
+    save_loaded: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let mut values: Vec<String> = TABLE.iter().map(|s| s.default.to_string()).collect();
+        values[table::index("dir")] = value::current_dir();
+        let mut c = Config {
+            bind: Vec::new(),
+            port: 6379,
+            protected_mode: true,
+            timeout: 0,
+            tcp_keepalive: 300,
+            loglevel: LogLevel::Notice,
+            logfile: String::new(),
+            databases: 16,
+            requirepass: None,
+            maxclients: 10000,
+            hz: 10,
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            client_query_buffer_limit: 1024 * 1024 * 1024,
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
+            dir: String::new(),
+            dbfilename: "dump.rdb".into(),
+            save: String::new(),
+            appendonly: false,
+            enable_debug_command: "no".into(),
+            unixsocket: String::new(),
+            unixsocketperm: 0,
+            config_file: None,
+            client_output_buffer_limit_normal: (0, 0, 0),
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
+            set_max_intset_entries: 512,
+            set_max_listpack_entries: 128,
+            set_max_listpack_value: 64,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
+            slowlog_log_slower_than: 10000,
+            slowlog_max_len: 128,
+            maxmemory: 0,
+            maxmemory_policy: "noeviction".into(),
+            appendfsync: "everysec".into(),
+            appenddirname: "appendonlydir".into(),
+            appendfilename: "appendonly.aof".into(),
+            rdbcompression: true,
+            rdbchecksum: true,
+            stop_writes_on_bgsave_error: true,
+            notify_keyspace_events: 0,
+            values,
+            users: Vec::new(),
+            ignored: Vec::new(),
+            save_loaded: false,
+        };
+        c.sync();
+        c
+    }
+}
+
+/// The fatal error Redis prints for a bad config line (without the final newline).
+fn fatal_line(line_no: usize, line: &[u8], err: &str) -> String {
+    format!(
+        "\n*** FATAL CONFIG FILE ERROR (Redis {REDIS_VERSION}) ***\nReading the configuration file, at line {line_no}\n>>> '{}'\n{err}",
+        String::from_utf8_lossy(line)
+    )
+}
+
+/// Prints a log line the way Redis does before logging is set up, then exits with status 1.
+fn log_fatal(msg: &str) -> ! {
+    log_early(msg);
+    std::process::exit(1);
+}
+
+/// A warning log line to stdout (`pid:C date # msg`), before the logger exists.
+fn log_early(msg: &str) {
+    println!(
+        "{}:C {} # {msg}",
+        std::process::id(),
+        crate::logging::timestamp(crate::util::now_ms())
+    );
+}
+
+fn trim(mut s: &[u8]) -> &[u8] {
+    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    while s.first().is_some_and(ws) {
+        s = &s[1..];
+    }
+    while s.last().is_some_and(ws) {
+        s = &s[..s.len() - 1];
+    }
+    s
+}
+
+/// Reads a config file (or, with `*?[` in the name, every file matching it), exiting like
+/// Redis when one cannot be opened.
+fn read_config_files(path: &str) -> Vec<u8> {
+    let read = |p: &str| match std::fs::read(p) {
+        Ok(b) => b,
+        Err(e) => log_fatal(&format!(
+            "Fatal error, can't open config file '{p}': {}",
+            args::strerror(&e)
+        )),
+    };
+    if !path.contains(['*', '?', '[']) {
+        return read(path);
+    }
+    let (dir, pat) = match path.rfind('/') {
+        Some(i) => (&path[..i + 1], &path[i + 1..]),
+        None => ("", path),
+    };
+    let mut names: Vec<String> = std::fs::read_dir(if dir.is_empty() { "." } else { dir })
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| {
+                    (!n.starts_with('.') || pat.starts_with('.'))
+                        && crate::util::glob_match(pat.as_bytes(), n.as_bytes(), false)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut out = Vec::new();
+    for n in names {
+        out.extend_from_slice(&read(&format!("{dir}{n}")));
+    }
+    out
+}
+
+/// Turns `--name value ...` command-line options into config text, as Redis's `main` does.
+/// Returns the text and whether `-` asked for the config on stdin.
+fn options_text(args: &[String]) -> (String, bool) {
+    let mut options = String::new();
+    let mut stdin = false;
+    let mut handled_last = true;
+    let last = args.len().saturating_sub(1);
+    for (j, a) in args.iter().enumerate() {
+        if a == "-" && (j == 0 || j == last) {
+            stdin = true;
+        } else if handled_last && a.starts_with("--") {
+            if !options.is_empty() {
+                options.push('\n');
+            }
+            options.push_str(&a[2..]);
+            options.push(' ');
+            let words = args::split_args(a.as_bytes()).map_or(0, |w| w.len());
+            if words == 1 {
+                handled_last = false;
+                let next_is_opt = j != last && args[j + 1].starts_with("--");
+                let save = a.eq_ignore_ascii_case("--save");
+                if save && (next_is_opt || j == last) {
+                    options.push_str("\"\"");
+                    handled_last = true;
+                } else if a.eq_ignore_ascii_case("--sentinel") && next_is_opt {
+                    handled_last = true;
+                }
+            } else {
+                handled_last = true;
+            }
+        } else {
+            options.push_str(&args::repr(a.as_bytes()));
+            options.push(' ');
+            handled_last = true;
+        }
+    }
+    (options, stdin)
+}
+
+impl Config {
+    /// Builds the configuration from `redis-server`-style arguments:
+    /// `[config-file] [--directive value ...] [-]`. Errors are the fatal message to print on
+    /// stderr (the process then exits with status 1).
+    pub fn from_args(argv: &[String]) -> Result<Config, String> {
+        let mut cfg = Config::default();
+        let mut rest = argv;
+        let mut text = Vec::new();
+        if let Some(first) = argv.first()
+            && !first.starts_with('-')
+        {
+            let abs = std::path::absolute(first).unwrap_or_else(|_| PathBuf::from(first));
+            cfg.config_file = Some(abs.clone());
+            rest = &argv[1..];
+            text = read_config_files(&abs.display().to_string());
+        }
+        if argv.is_empty() {
+            return Ok(cfg);
+        }
+        let (options, stdin) = options_text(rest);
+        if stdin {
+            log_early("Reading config from stdin");
+            let _ = std::io::stdin().read_to_end(&mut text);
+        }
+        text.push(b'\n');
+        text.extend_from_slice(options.as_bytes());
+        cfg.load_string(&text)?;
+        if !cfg.logfile.is_empty()
+            && let Err(e) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&cfg.logfile)
+        {
+            return Err(format!(
+                "\n*** FATAL CONFIG FILE ERROR (Redis {REDIS_VERSION}) ***\nCan't open the log file: {}",
+                args::strerror(&e)
+            ));
+        }
+        Ok(cfg)
+    }
+
+    /// Applies config text line by line (`loadServerConfigFromString`).
+    pub fn load_string(&mut self, text: &[u8]) -> Result<(), String> {
+        for (i, raw) in text.split(|&c| c == b'\n').enumerate() {
+            let line = trim(raw);
+            if line.is_empty() || line[0] == b'#' {
+                continue;
+            }
+            let Some(words) = args::split_args(line) else {
+                return Err(fatal_line(
+                    i + 1,
+                    line,
+                    "Unbalanced quotes in configuration line",
+                ));
+            };
+            if words.is_empty() {
+                continue;
+            }
+            let words: Vec<String> = words
+                .iter()
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect();
+            // An error inside an included file is already complete.
+            self.directive(&words).map_err(|e| {
+                if e.starts_with("\n*** FATAL") {
+                    e
+                } else {
+                    fatal_line(i + 1, line, &e)
+                }
+            })?;
+        }
+        self.sync();
+        Ok(())
+    }
+
+    /// One config-file directive (`words[0]` is its name).
+    fn directive(&mut self, words: &[String]) -> Result<(), String> {
+        let name = words[0].to_ascii_lowercase();
+        let rest = &words[1..];
+        if let Some((idx, _)) = table::lookup(&name) {
+            let spec = &TABLE[idx];
+            if spec.flags & MULTI_ARG == 0 && rest.len() != 1 {
+                return Err("wrong number of arguments".into());
+            }
+            let split;
+            let vals = if spec.flags & MULTI_ARG != 0 && rest.len() == 1 && !rest[0].is_empty() {
+                split = args::split_args(rest[0].as_bytes())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|w| String::from_utf8_lossy(w).into_owned())
+                    .collect::<Vec<_>>();
+                &split[..]
+            } else {
+                rest
+            };
+            let cur = &self.values[idx];
+            let mut v = value::parse(spec, vals, cur)?;
+            if spec.kind == Kind::Special(Sp::Save) {
+                // Save lines from a file add up (the first one replaces the default);
+                // `save ""` clears.
+                let clear = vals.len() == 1 && vals[0].is_empty();
+                if self.save_loaded && !clear {
+                    v = match (cur.is_empty(), v.is_empty()) {
+                        (false, false) => format!("{cur} {v}"),
+                        (false, true) => cur.clone(),
+                        _ => v,
+                    };
+                }
+                self.save_loaded = true;
+            }
+            self.values[idx] = v;
+            if spec.flags & ACTED == 0 {
+                self.note_ignored(spec.name);
+            }
+            return Ok(());
+        }
+        if table::DEPRECATED.contains(&name.as_str()) && rest.len() == 1 {
+            return Ok(());
+        }
+        match name.as_str() {
+            "include" if rest.len() == 1 => {
+                let text = read_config_files(&rest[0]);
+                self.load_string(&text)?;
+            }
+            "rename-command" if rest.len() == 2 => self.note_ignored("rename-command"),
+            "user" if !rest.is_empty() => {
+                self.users.push(rest.to_vec());
+                self.note_ignored("user");
+            }
+            "loadmodule" if !rest.is_empty() => self.note_ignored("loadmodule"),
+            _ if name.contains('.') => {
+                if rest.is_empty() {
+                    return Err("Module config specified without value".into());
+                }
+                self.note_ignored(&name);
+            }
+            "sentinel" => {
+                if !rest.is_empty() {
+                    return Err("sentinel directive while not in sentinel mode".into());
+                }
+                self.note_ignored("sentinel");
+            }
+            _ => return Err("Bad directive or wrong number of arguments".into()),
+        }
+        Ok(())
+    }
+
+    fn note_ignored(&mut self, name: &str) {
+        if !self.ignored.iter().any(|n| n == name) {
+            self.ignored.push(name.to_string());
+        }
+    }
+
+    /// Logs, once, the directives given that ferrokv stores but does not act on.
+    pub fn warn_ignored(&self) {
+        if !self.ignored.is_empty() {
+            log::warn!(
+                "Config directives accepted but not acted on by ferrokv (shown by CONFIG GET only): {}",
+                self.ignored.join(", ")
+            );
+        }
+    }
+
+    fn val(&self, name: &str) -> &str {
+        &self.values[table::index(name)]
+    }
+
+    fn num<T: std::str::FromStr + Default>(&self, name: &str) -> T {
+        self.val(name).parse().unwrap_or_default()
+    }
+
+    fn yes(&self, name: &str) -> bool {
+        self.val(name) == "yes"
+    }
+
+    /// Refreshes the typed fields from the stored values.
+    pub fn sync(&mut self) {
+        self.bind = self
+            .val("bind")
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        self.port = self.num("port");
+        self.protected_mode = self.yes("protected-mode");
+        self.timeout = self.num("timeout");
+        self.tcp_keepalive = self.num("tcp-keepalive");
+        self.loglevel = match self.val("loglevel") {
+            "debug" => LogLevel::Debug,
+            "verbose" => LogLevel::Verbose,
+            "warning" => LogLevel::Warning,
+            _ => LogLevel::Notice,
+        };
+        self.logfile = self.val("logfile").to_string();
+        self.databases = self.num("databases");
+        let pass = self.val("requirepass");
+        self.requirepass = (!pass.is_empty()).then(|| pass.as_bytes().to_vec());
+        self.maxclients = self.num("maxclients");
+        self.hz = self.num::<u32>("hz").clamp(1, 500);
+        self.proto_max_bulk_len = self.num("proto-max-bulk-len");
+        self.client_query_buffer_limit = self.num("client-query-buffer-limit");
+        self.hash_max_listpack_entries = self.num("hash-max-listpack-entries");
+        self.hash_max_listpack_value = self.num("hash-max-listpack-value");
+        self.dir = self.val("dir").to_string();
+        self.dbfilename = self.val("dbfilename").to_string();
+        self.save = self.val("save").to_string();
+        self.appendonly = self.yes("appendonly");
+        self.enable_debug_command = self.val("enable-debug-command").to_string();
+        self.unixsocket = self.val("unixsocket").to_string();
+        self.unixsocketperm = u32::from_str_radix(self.val("unixsocketperm"), 8).unwrap_or(0);
+        let cob = value::cob_parse(self.val("client-output-buffer-limit"));
+        self.client_output_buffer_limit_normal =
+            (cob[0][0] as usize, cob[0][1] as usize, cob[0][2]);
+        self.list_max_listpack_size = self.num("list-max-listpack-size");
+        self.list_compress_depth = self.num("list-compress-depth");
+        self.set_max_intset_entries = self.num("set-max-intset-entries");
+        self.zset_max_listpack_entries = self.num("zset-max-listpack-entries");
+        self.zset_max_listpack_value = self.num("zset-max-listpack-value");
+        self.slowlog_log_slower_than = self.num("slowlog-log-slower-than");
+        self.slowlog_max_len = self.num("slowlog-max-len");
+        self.maxmemory = self.num("maxmemory");
+        self.maxmemory_policy = self.val("maxmemory-policy").to_string();
+        self.appendfsync = self.val("appendfsync").to_string();
+        self.appenddirname = self.val("appenddirname").to_string();
+        self.appendfilename = self.val("appendfilename").to_string();
+        self.rdbcompression = self.yes("rdbcompression");
+        self.rdbchecksum = self.yes("rdbchecksum");
+        self.stop_writes_on_bgsave_error = self.yes("stop-writes-on-bgsave-error");
+        self.notify_keyspace_events = value::notify_bits(self.val("notify-keyspace-events"));
+    }
+
+    /// A directive's value as CONFIG GET shows it (`dir`: the working directory now).
+    pub fn value_of(&self, idx: usize) -> String {
+        match TABLE.get(idx).map(|s| s.kind) {
+            Some(Kind::Special(Sp::Dir)) => value::current_dir(),
+            Some(_) => self.values[idx].clone(),
+            None => String::new(),
+        }
+    }
+
+    /// `user` directives read from the config, as written (for CONFIG REWRITE).
+    pub fn users(&self) -> &[Vec<String>] {
+        &self.users
+    }
+
+    /// CONFIG GET: (name, value) for every pattern. A plain name answers under the name as
+    /// given; a glob matches names and aliases (not hidden directives). Each name once,
+    /// case-insensitively.
+    pub fn get(&self, patterns: &[&[u8]]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let has =
+            |out: &[(String, String)], n: &str| out.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
+        for pat in patterns {
+            let p = String::from_utf8_lossy(pat);
+            if !pat.iter().any(|c| b"[*?".contains(c)) {
+                if !has(&out, &p)
+                    && let Some((idx, _)) = table::lookup(&p)
+                {
+                    out.push((p.into_owned(), self.value_of(idx)));
+                }
+                continue;
+            }
+            for (idx, spec) in TABLE.iter().enumerate() {
+                if spec.flags & HIDDEN != 0 {
+                    continue;
+                }
+                for n in [spec.name, spec.alias] {
+                    if !n.is_empty()
+                        && !has(&out, n)
+                        && crate::util::glob_match(pat, n.as_bytes(), true)
+                    {
+                        out.push((n.to_string(), self.value_of(idx)));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// CONFIG SET of name/value pairs, all or nothing. `local`: the client is on loopback or
+    /// the unix socket (for `enable-protected-configs local`). Errors are full reply texts.
+    pub fn set(&mut self, pairs: &[(&[u8], &[u8])], local: bool) -> Result<(), String> {
+        let mut found: Vec<(usize, bool)> = Vec::with_capacity(pairs.len());
+        let mut unknown: Option<String> = None;
+        let mut err: Option<(String, &str)> = None;
+        let protected_ok = match self.val("enable-protected-configs") {
+            "yes" => true,
+            "local" => local,
+            _ => false,
+        };
+        for (name, _) in pairs {
+            let n = String::from_utf8_lossy(name).into_owned();
+            let Some(hit) = table::lookup(&n) else {
+                if unknown.is_none() && err.is_none() {
+                    unknown = Some(n);
+                }
+                continue;
+            };
+            if unknown.is_some() || err.is_some() {
+                continue;
+            }
+            let flags = TABLE[hit.0].flags;
+            if flags & IMMUTABLE != 0 {
+                err = Some((n, "can't set immutable config"));
+                continue;
+            }
+            if flags & PROTECTED != 0 && !protected_ok {
+                err = Some((n, "can't set protected config"));
+                continue;
+            }
+            if found.contains(&hit) {
+                err = Some((n, "duplicate parameter"));
+                continue;
+            }
+            found.push(hit);
+        }
+        if let Some(n) = unknown {
+            return Err(format!(
+                "ERR Unknown option or number of arguments for CONFIG SET - '{n}'"
+            ));
+        }
+        if let Some((n, e)) = err {
+            return Err(format!(
+                "ERR CONFIG SET failed (possibly related to argument '{n}') - {e}"
+            ));
+        }
+        let backup = self.values.clone();
+        for ((idx, _), (name, val)) in found.iter().zip(pairs) {
+            let spec = &TABLE[*idx];
+            let v = String::from_utf8_lossy(val).into_owned();
+            let vals: Vec<String> = if spec.flags & MULTI_ARG != 0 {
+                if v.is_empty() {
+                    Vec::new()
+                } else {
+                    v.split(' ').map(String::from).collect()
+                }
+            } else {
+                vec![v]
+            };
+            match value::parse(spec, &vals, &self.values[*idx]) {
+                Ok(nv) => self.values[*idx] = nv,
+                Err(e) => {
+                    if self.values[table::index("dir")] != backup[table::index("dir")] {
+                        let _ = std::env::set_current_dir(&backup[table::index("dir")]);
+                    }
+                    self.values = backup;
+                    return Err(format!(
+                        "ERR CONFIG SET failed (possibly related to argument '{}') - {e}",
+                        String::from_utf8_lossy(name)
+                    ));
+                }
+            }
+        }
+        self.sync();
+        Ok(())
+    }
+
+    /// The `user default ...` line CONFIG REWRITE writes for the `requirepass` password.
+    pub fn default_user_line(&self) -> String {
+        match &self.requirepass {
+            None => "user default on nopass ~* &* +@all".into(),
+            Some(p) => format!("user default on #{} ~* &* +@all", sha256::hex(p)),
+        }
+    }
+}
