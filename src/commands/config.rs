@@ -135,7 +135,7 @@ fn resetstat(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
 fn rewrite(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     match crate::config::rewrite::rewrite(&ctx.srv.config) {
         Ok(()) => {
-            log::info!("CONFIG REWRITE executed with success.");
+            log::warn!("CONFIG REWRITE executed with success.");
             ctx.out.ok();
             Ok(())
         }

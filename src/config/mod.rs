@@ -87,6 +87,9 @@ pub struct Config {
     ignored: Vec<String>,
     /// A `save` line was read: later ones add to it instead of replacing the default.
     save_loaded: bool,
+    /// Inside `load_string` (Redis's `reading_config_file`: cleared when any load, even an
+    /// included file's, ends; `save` then replaces instead of adding).
+    reading_file: bool,
 }
 
 impl Default for Config {
@@ -140,6 +143,7 @@ impl Default for Config {
             users: Vec::new(),
             ignored: Vec::new(),
             save_loaded: false,
+            reading_file: false,
         };
         c.sync();
         c
@@ -298,6 +302,7 @@ impl Config {
 
     /// Applies config text line by line (`loadServerConfigFromString`).
     pub fn load_string(&mut self, text: &[u8]) -> Result<(), String> {
+        self.reading_file = true;
         for (i, raw) in text.split(|&c| c == b'\n').enumerate() {
             let line = trim(raw);
             if line.is_empty() || line[0] == b'#' {
@@ -326,6 +331,7 @@ impl Config {
                 }
             })?;
         }
+        self.reading_file = false;
         self.sync();
         Ok(())
     }
@@ -356,7 +362,7 @@ impl Config {
                 // Save lines from a file add up (the first one replaces the default);
                 // `save ""` clears.
                 let clear = vals.len() == 1 && vals[0].is_empty();
-                if self.save_loaded && !clear {
+                if self.save_loaded && self.reading_file && !clear {
                     v = match (cur.is_empty(), v.is_empty()) {
                         (false, false) => format!("{cur} {v}"),
                         (false, true) => cur.clone(),
