@@ -709,3 +709,14 @@ fn debian_redis_conf_starts_unchanged() {
     drop(srv);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn example_config_starts() {
+    let conf = concat!(env!("CARGO_MANIFEST_DIR"), "/redis.conf.example");
+    let srv = Server::start_with(Some(conf), &[]);
+    let mut c = srv.connect();
+    assert_eq!(
+        c.cmd("CONFIG GET client-query-buffer-limit"),
+        b"*2\r\n$25\r\nclient-query-buffer-limit\r\n$10\r\n1073741824\r\n"
+    );
+}
