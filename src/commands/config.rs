@@ -87,7 +87,7 @@ fn help(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
 
 fn get(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let patterns: Vec<&[u8]> = args.iter_from(2).collect();
-    let pairs = ctx.srv.config.get(&patterns);
+    let pairs = ctx.srv.config.get_patterns(&patterns);
     ctx.out.map(pairs.len());
     for (k, v) in pairs {
         ctx.out.bulk(k.as_bytes());
@@ -109,7 +109,10 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         || c.addr.starts_with("127.")
         || c.addr.starts_with("[::1]")
         || c.addr.starts_with("::1");
-    ctx.srv.config.set(&pairs, local).map_err(CmdError::msg)?;
+    ctx.srv
+        .config
+        .set_pairs(&pairs, local)
+        .map_err(CmdError::msg)?;
     crate::logging::set_level(ctx.srv.config.loglevel);
     ctx.out.ok();
     Ok(())

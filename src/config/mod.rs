@@ -509,7 +509,7 @@ impl Config {
     /// CONFIG GET: (name, value) for every pattern. A plain name answers under the name as
     /// given; a glob matches names and aliases (not hidden directives). Each name once,
     /// case-insensitively.
-    pub fn get(&self, patterns: &[&[u8]]) -> Vec<(String, String)> {
+    pub fn get_patterns(&self, patterns: &[&[u8]]) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
         let has =
             |out: &[(String, String)], n: &str| out.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
@@ -542,7 +542,7 @@ impl Config {
 
     /// CONFIG SET of name/value pairs, all or nothing. `local`: the client is on loopback or
     /// the unix socket (for `enable-protected-configs local`). Errors are full reply texts.
-    pub fn set(&mut self, pairs: &[(&[u8], &[u8])], local: bool) -> Result<(), String> {
+    pub fn set_pairs(&mut self, pairs: &[(&[u8], &[u8])], local: bool) -> Result<(), String> {
         let mut found: Vec<(usize, bool)> = Vec::with_capacity(pairs.len());
         let mut unknown: Option<String> = None;
         let mut err: Option<(String, &str)> = None;
@@ -616,6 +616,16 @@ impl Config {
         }
         self.sync();
         Ok(())
+    }
+
+    /// CONFIG GET of one pattern (see [`Config::get_patterns`]).
+    pub fn get(&self, pattern: &[u8]) -> Vec<(String, String)> {
+        self.get_patterns(&[pattern])
+    }
+
+    /// CONFIG SET of one parameter, as a local client (see [`Config::set_pairs`]).
+    pub fn set(&mut self, name: &[u8], value: &[u8]) -> Result<(), String> {
+        self.set_pairs(&[(name, value)], true)
     }
 
     /// The `user default ...` line CONFIG REWRITE writes for the `requirepass` password.
