@@ -76,6 +76,13 @@ pub struct Config {
     pub rdbcompression: bool,
     pub rdbchecksum: bool,
     pub stop_writes_on_bgsave_error: bool,
+    pub aof_load_truncated: bool,
+    pub aof_use_rdb_preamble: bool,
+    /// `auto-aof-rewrite-percentage` (0 disables automatic AOF rewrites).
+    pub auto_aof_rewrite_percentage: u64,
+    pub auto_aof_rewrite_min_size: u64,
+    /// Hidden test directive: microseconds slept per key while saving.
+    pub rdb_key_save_delay: i64,
     /// `notify-keyspace-events` as Redis's flag bits (K=1, E=2, g=4, $=8, l=16, s=32, h=64,
     /// z=128, x=256, e=512, t=1024, m=4096, d=8192, n=16384).
     pub notify_keyspace_events: u32,
@@ -138,6 +145,11 @@ impl Default for Config {
             rdbcompression: true,
             rdbchecksum: true,
             stop_writes_on_bgsave_error: true,
+            aof_load_truncated: true,
+            aof_use_rdb_preamble: true,
+            auto_aof_rewrite_percentage: 100,
+            auto_aof_rewrite_min_size: 64 * 1024 * 1024,
+            rdb_key_save_delay: 0,
             notify_keyspace_events: 0,
             values,
             users: Vec::new(),
@@ -489,6 +501,11 @@ impl Config {
         self.rdbcompression = self.yes("rdbcompression");
         self.rdbchecksum = self.yes("rdbchecksum");
         self.stop_writes_on_bgsave_error = self.yes("stop-writes-on-bgsave-error");
+        self.aof_load_truncated = self.yes("aof-load-truncated");
+        self.aof_use_rdb_preamble = self.yes("aof-use-rdb-preamble");
+        self.auto_aof_rewrite_percentage = self.num("auto-aof-rewrite-percentage");
+        self.auto_aof_rewrite_min_size = self.num("auto-aof-rewrite-min-size");
+        self.rdb_key_save_delay = self.num("rdb-key-save-delay");
         self.notify_keyspace_events = value::notify_bits(self.val("notify-keyspace-events"));
     }
 

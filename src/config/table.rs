@@ -215,7 +215,7 @@ pub static TABLE: [Spec; 176] = [
         alias: "",
         kind: Bool,
         default: "yes",
-        flags: 0,
+        flags: ACTED,
     },
     Spec {
         name: "aof-rewrite-incremental-fsync",
@@ -236,7 +236,7 @@ pub static TABLE: [Spec; 176] = [
         alias: "",
         kind: Bool,
         default: "yes",
-        flags: 0,
+        flags: ACTED,
     },
     Spec {
         name: "aof_rewrite_cpulist",
@@ -282,7 +282,7 @@ pub static TABLE: [Spec; 176] = [
             num: Num::Mem,
         },
         default: "67108864",
-        flags: 0,
+        flags: ACTED,
     },
     Spec {
         name: "auto-aof-rewrite-percentage",
@@ -293,7 +293,7 @@ pub static TABLE: [Spec; 176] = [
             num: Num::Plain,
         },
         default: "100",
-        flags: 0,
+        flags: ACTED,
     },
     Spec {
         name: "bgsave_cpulist",
@@ -1578,7 +1578,7 @@ pub static TABLE: [Spec; 176] = [
             num: Num::Plain,
         },
         default: "0",
-        flags: HIDDEN,
+        flags: HIDDEN | ACTED,
     },
     Spec {
         name: "loading-process-events-interval-bytes",
