@@ -109,11 +109,15 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         || c.addr.starts_with("127.")
         || c.addr.starts_with("[::1]")
         || c.addr.starts_with("::1");
-    ctx.srv
+    let changed = ctx
+        .srv
         .config
         .set_pairs(&pairs, local)
         .map_err(CmdError::msg)?;
-    crate::logging::set_level(ctx.srv.config.loglevel);
+    // Settings read at their use sites take effect by themselves; these need a push.
+    if changed.contains(&"loglevel") {
+        crate::logging::set_level(ctx.srv.config.loglevel);
+    }
     ctx.out.ok();
     Ok(())
 }

@@ -558,8 +558,14 @@ impl Config {
     }
 
     /// CONFIG SET of name/value pairs, all or nothing. `local`: the client is on loopback or
-    /// the unix socket (for `enable-protected-configs local`). Errors are full reply texts.
-    pub fn set_pairs(&mut self, pairs: &[(&[u8], &[u8])], local: bool) -> Result<(), String> {
+    /// the unix socket (for `enable-protected-configs local`). Returns the (canonical) names
+    /// whose value changed, for callers that must act on a change; errors are full reply
+    /// texts.
+    pub fn set_pairs(
+        &mut self,
+        pairs: &[(&[u8], &[u8])],
+        local: bool,
+    ) -> Result<Vec<&'static str>, String> {
         let mut found: Vec<(usize, bool)> = Vec::with_capacity(pairs.len());
         let mut unknown: Option<String> = None;
         let mut err: Option<(String, &str)> = None;
@@ -632,7 +638,13 @@ impl Config {
             }
         }
         self.sync();
-        Ok(())
+        let mut changed: Vec<&'static str> = Vec::new();
+        for (i, spec) in TABLE.iter().enumerate() {
+            if self.values[i] != backup[i] {
+                changed.push(spec.name);
+            }
+        }
+        Ok(changed)
     }
 
     /// CONFIG GET of one pattern (see [`Config::get_patterns`]).
@@ -642,7 +654,7 @@ impl Config {
 
     /// CONFIG SET of one parameter, as a local client (see [`Config::set_pairs`]).
     pub fn set(&mut self, name: &[u8], value: &[u8]) -> Result<(), String> {
-        self.set_pairs(&[(name, value)], true)
+        self.set_pairs(&[(name, value)], true).map(|_| ())
     }
 
     /// The `user default ...` line CONFIG REWRITE writes for the `requirepass` password.
