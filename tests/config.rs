@@ -720,3 +720,24 @@ fn example_config_starts() {
         b"*2\r\n$25\r\nclient-query-buffer-limit\r\n$10\r\n1073741824\r\n"
     );
 }
+
+#[test]
+fn live_maxclients_and_timeout() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("CONFIG SET maxclients 1"), b"+OK\r\n");
+    let mut d = srv.connect();
+    assert_eq!(d.read_to_close(), b"-ERR max number of clients reached\r\n");
+    assert_eq!(c.cmd("CONFIG SET maxclients 10000 timeout 1"), b"+OK\r\n");
+    // An idle client is closed after about a second, with no reply.
+    let mut e = srv.connect();
+    let t = std::time::Instant::now();
+    assert_eq!(e.read_to_close(), b"");
+    assert!(t.elapsed() < std::time::Duration::from_secs(4));
+    let mut f = srv.connect();
+    assert_eq!(f.cmd("CONFIG SET timeout 0"), b"+OK\r\n");
+    assert_eq!(
+        f.cmd("CONFIG GET timeout"),
+        b"*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n"
+    );
+}
