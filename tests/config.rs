@@ -741,3 +741,24 @@ fn live_maxclients_and_timeout() {
         b"*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n"
     );
 }
+
+#[test]
+fn missing_module_or_stray_module_config_aborts() {
+    // Redis logs (to stdout) and exits with status 1; nothing on stderr.
+    for args in [
+        &["--loadmodule", "/nonexistent-module.so"][..],
+        &["--foo.bar", "1"][..],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ferrokv"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}");
+        let log = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            log.ends_with(" server aborting\n") || log.ends_with(" ApplyConfig call: aborting\n"),
+            "{log}"
+        );
+    }
+}

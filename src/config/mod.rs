@@ -94,6 +94,9 @@ pub struct Config {
     ignored: Vec<String>,
     /// A `save` line was read: later ones add to it instead of replacing the default.
     save_loaded: bool,
+    /// Module paths from `loadmodule`, and whether module configs (`name.arg value`) were given.
+    modules: Vec<String>,
+    module_configs: bool,
     /// Inside `load_string` (Redis's `reading_config_file`: cleared when any load, even an
     /// included file's, ends; `save` then replaces instead of adding).
     reading_file: bool,
@@ -156,6 +159,8 @@ impl Default for Config {
             ignored: Vec::new(),
             save_loaded: false,
             reading_file: false,
+            modules: Vec::new(),
+            module_configs: false,
         };
         c.sync();
         c
@@ -298,6 +303,7 @@ impl Config {
         text.push(b'\n');
         text.extend_from_slice(options.as_bytes());
         cfg.load_string(&text)?;
+        cfg.check_modules();
         if !cfg.logfile.is_empty()
             && let Err(e) = std::fs::OpenOptions::new()
                 .create(true)
@@ -402,11 +408,15 @@ impl Config {
                 self.users.push(rest.to_vec());
                 self.note_ignored("user");
             }
-            "loadmodule" if !rest.is_empty() => self.note_ignored("loadmodule"),
+            "loadmodule" if !rest.is_empty() => {
+                self.modules.push(rest[0].clone());
+                self.note_ignored("loadmodule");
+            }
             _ if name.contains('.') => {
                 if rest.is_empty() {
                     return Err("Module config specified without value".into());
                 }
+                self.module_configs = true;
                 self.note_ignored(&name);
             }
             "sentinel" => {
@@ -418,6 +428,26 @@ impl Config {
             _ => return Err("Bad directive or wrong number of arguments".into()),
         }
         Ok(())
+    }
+
+    /// Redis aborts at start when a module cannot be loaded or module configs come without
+    /// a module. ferrokv loads no modules: it aborts the same way for missing module files
+    /// and stray module configs (an existing module file is only warned about).
+    fn check_modules(&self) {
+        for m in &self.modules {
+            if let Err(e) = std::fs::File::open(m) {
+                log_early(&format!(
+                    "Module {m} failed to load: {m}: cannot open shared object file: {}",
+                    args::strerror(&e)
+                ));
+                log_fatal(&format!("Can't load module from {m}: server aborting"));
+            }
+        }
+        if self.module_configs && self.modules.is_empty() {
+            log_fatal(
+                "Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting",
+            );
+        }
     }
 
     fn note_ignored(&mut self, name: &str) {
