@@ -904,7 +904,7 @@ pub static TABLE: [Spec; 176] = [
         alias: "",
         kind: Special(Sp::NotifyKeyspaceEvents),
         default: "",
-        flags: ACTED,
+        flags: 0,
     },
     Spec {
         name: "oom-score-adj",
