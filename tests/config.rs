@@ -242,6 +242,15 @@ fn config_from_stdin() {
             1
         )
     );
+    // `-` elsewhere than first or last is an ordinary argument.
+    let f0 = TempFile::new("stdin0.conf", "hz 5\n");
+    assert_eq!(
+        run_fatal(&[f0.path(), "-", "--port", "1"], Some("hz x\n")),
+        (
+            fatal(3, "\"-\"", "Bad directive or wrong number of arguments"),
+            1
+        )
+    );
     // stdin comes after the file and before the command-line options.
     let f = TempFile::new("stdin.conf", "hz 5\n");
     assert_eq!(

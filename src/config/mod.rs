@@ -239,12 +239,13 @@ fn read_config_files(path: &str) -> Vec<u8> {
 
 /// Turns `--name value ...` command-line options into config text, as Redis's `main` does.
 /// Returns the text and whether `-` asked for the config on stdin.
-fn options_text(args: &[String]) -> (String, bool) {
+fn options_text(argv: &[String], start: usize) -> (String, bool) {
     let mut options = String::new();
     let mut stdin = false;
     let mut handled_last = true;
-    let last = args.len().saturating_sub(1);
-    for (j, a) in args.iter().enumerate() {
+    let last = argv.len().saturating_sub(1);
+    for (j, a) in argv.iter().enumerate().skip(start) {
+        // `-` as the very first or last argument: read the config from stdin.
         if a == "-" && (j == 0 || j == last) {
             stdin = true;
         } else if handled_last && a.starts_with("--") {
@@ -256,7 +257,7 @@ fn options_text(args: &[String]) -> (String, bool) {
             let words = args::split_args(a.as_bytes()).map_or(0, |w| w.len());
             if words == 1 {
                 handled_last = false;
-                let next_is_opt = j != last && args[j + 1].starts_with("--");
+                let next_is_opt = j != last && argv[j + 1].starts_with("--");
                 let save = a.eq_ignore_ascii_case("--save");
                 if save && (next_is_opt || j == last) {
                     options.push_str("\"\"");
@@ -282,20 +283,20 @@ impl Config {
     /// stderr (the process then exits with status 1).
     pub fn from_args(argv: &[String]) -> Result<Config, String> {
         let mut cfg = Config::default();
-        let mut rest = argv;
+        let mut start = 0;
         let mut text = Vec::new();
         if let Some(first) = argv.first()
             && !first.starts_with('-')
         {
             let abs = std::path::absolute(first).unwrap_or_else(|_| PathBuf::from(first));
             cfg.config_file = Some(abs.clone());
-            rest = &argv[1..];
+            start = 1;
             text = read_config_files(&abs.display().to_string());
         }
         if argv.is_empty() {
             return Ok(cfg);
         }
-        let (options, stdin) = options_text(rest);
+        let (options, stdin) = options_text(argv, start);
         if stdin {
             log_early("Reading config from stdin");
             let _ = std::io::stdin().read_to_end(&mut text);
