@@ -64,6 +64,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    ev.srv
+        .commands
+        .apply_renames(&ev.srv.config.rename_commands);
     ev.srv.used_memory_startup = ferrokv::alloc::used();
     log::info!("Server initialized");
     log::info!("Ready to accept connections on port {}", ev.srv.port);

@@ -771,3 +771,69 @@ fn missing_module_or_stray_module_config_aborts() {
         );
     }
 }
+
+#[test]
+fn rename_command() {
+    assert_eq!(
+        run_fatal(&["--rename-command", "nosuch", "x"], None),
+        (
+            fatal(
+                2,
+                "rename-command \"nosuch\" \"x\"",
+                "No such command in rename-command"
+            ),
+            1
+        )
+    );
+    assert_eq!(
+        run_fatal(&["--rename-command", "get", "set"], None),
+        (
+            fatal(
+                2,
+                "rename-command \"get\" \"set\"",
+                "Target command name already exists"
+            ),
+            1
+        )
+    );
+    assert_eq!(
+        run_fatal(
+            &[
+                "--rename-command",
+                "get",
+                "",
+                "--rename-command",
+                "get",
+                "x"
+            ],
+            None
+        ),
+        (
+            fatal(
+                3,
+                "rename-command \"get\" \"x\"",
+                "No such command in rename-command"
+            ),
+            1
+        )
+    );
+    let srv = Server::start(&[
+        "--rename-command",
+        "GET",
+        "mYget",
+        "--rename-command",
+        "flushall",
+        "",
+    ]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("SET a 1"), b"+OK\r\n");
+    assert_eq!(
+        c.cmd("GET a"),
+        b"-ERR unknown command 'GET', with args beginning with: 'a' \r\n"
+    );
+    assert_eq!(c.cmd("MYGET a"), b"$1\r\n1\r\n");
+    assert_eq!(
+        c.cmd("FLUSHALL"),
+        b"-ERR unknown command 'FLUSHALL', with args beginning with: \r\n"
+    );
+}

@@ -6,6 +6,7 @@
 //! change the typed fields are refreshed from them ([`Config::sync`]).
 
 pub mod args;
+mod commands;
 pub mod rewrite;
 mod sha256;
 pub mod table;
@@ -83,6 +84,8 @@ pub struct Config {
     pub auto_aof_rewrite_min_size: u64,
     /// Hidden test directive: microseconds slept per key while saving.
     pub rdb_key_save_delay: i64,
+    /// `rename-command` directives in order: (old name, new name; empty: removed).
+    pub rename_commands: Vec<(String, String)>,
     /// `notify-keyspace-events` as Redis's flag bits (K=1, E=2, g=4, $=8, l=16, s=32, h=64,
     /// z=128, x=256, e=512, t=1024, m=4096, d=8192, n=16384).
     pub notify_keyspace_events: u32,
@@ -94,6 +97,8 @@ pub struct Config {
     ignored: Vec<String>,
     /// A `save` line was read: later ones add to it instead of replacing the default.
     save_loaded: bool,
+    /// Command names as renamed so far (lowercase), to check `rename-command` like Redis.
+    command_names: Option<Vec<String>>,
     /// Module paths from `loadmodule`, and whether module configs (`name.arg value`) were given.
     modules: Vec<String>,
     module_configs: bool,
@@ -159,6 +164,8 @@ impl Default for Config {
             ignored: Vec::new(),
             save_loaded: false,
             reading_file: false,
+            rename_commands: Vec::new(),
+            command_names: None,
             modules: Vec::new(),
             module_configs: false,
         };
@@ -404,7 +411,7 @@ impl Config {
                 let text = read_config_files(&rest[0]);
                 self.load_string(&text)?;
             }
-            "rename-command" if rest.len() == 2 => self.note_ignored("rename-command"),
+            "rename-command" if rest.len() == 2 => self.rename_command(&rest[0], &rest[1])?,
             "user" if !rest.is_empty() => {
                 self.users.push(rest.to_vec());
                 self.note_ignored("user");
@@ -449,6 +456,37 @@ impl Config {
                 "Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting",
             );
         }
+    }
+
+    /// `rename-command old new` (new empty: remove), checked against Redis 7.0's commands
+    /// as renamed so far; the command table applies the list at start.
+    fn rename_command(&mut self, from: &str, to: &str) -> Result<(), String> {
+        let names = self.command_names.get_or_insert_with(|| {
+            let mut v: Vec<String> = commands::REDIS_COMMANDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            for c in crate::command::CommandTable::build().iter() {
+                if !v.iter().any(|n| n == c.name) {
+                    v.push(c.name.to_string());
+                }
+            }
+            v
+        });
+        let from = from.to_ascii_lowercase();
+        let Some(at) = names.iter().position(|n| *n == from) else {
+            return Err("No such command in rename-command".into());
+        };
+        names.remove(at);
+        if !to.is_empty() {
+            let to = to.to_ascii_lowercase();
+            if names.contains(&to) {
+                return Err("Target command name already exists".into());
+            }
+            names.push(to);
+        }
+        self.rename_commands.push((from, to.to_string()));
+        Ok(())
     }
 
     fn note_ignored(&mut self, name: &str) {
