@@ -276,6 +276,21 @@ fn file_then_command_line_and_include() {
             inc.path()
         ),
     );
+    // A relative include is read from the working directory, which `dir` changes.
+    let rel = TempFile::new("rel.conf", "hz 5\nmaxclients 0\n");
+    let name = rel.0.file_name().unwrap().to_str().unwrap().to_string();
+    let dir = rel.0.parent().unwrap().to_str().unwrap().to_string();
+    assert_eq!(
+        run_fatal(&["--dir", &dir, "--include", &name], None),
+        (
+            fatal(
+                2,
+                "maxclients 0",
+                "argument must be between 1 and 4294967295 inclusive"
+            ),
+            1
+        )
+    );
     let srv = Server::start_with(Some(f.path()), &["--save", "1", "2", "--hz", "30"]);
     let mut c = srv.connect();
     assert_eq!(c.cmd("CONFIG GET hz"), b"*2\r\n$2\r\nhz\r\n$2\r\n30\r\n");
