@@ -286,11 +286,11 @@ pub static TABLE: [Spec; 176] = [
     spec("tls-ciphersuites", "", Str(Chk::None), "", NULLABLE),
     spec("tls-client-cert-file", "", Str(Chk::None), "", NULLABLE),
     spec("tls-client-key-file", "", Str(Chk::None), "", NULLABLE),
-    spec("tls-client-key-file-pass", "", Str(Chk::None), "", SENSITIVE | NULLABLE),
+    spec("tls-client-key-file-pass", "", Str(Chk::None), "", NULLABLE),
     spec("tls-cluster", "", Bool, "no", 0),
     spec("tls-dh-params-file", "", Str(Chk::None), "", NULLABLE),
     spec("tls-key-file", "", Str(Chk::None), "", NULLABLE),
-    spec("tls-key-file-pass", "", Str(Chk::None), "", SENSITIVE | NULLABLE),
+    spec("tls-key-file-pass", "", Str(Chk::None), "", NULLABLE),
     spec("tls-port", "", int(0, 65535), "0", 0),
     spec("tls-prefer-server-ciphers", "", Bool, "no", 0),
     spec("tls-protocols", "", Str(Chk::None), "", NULLABLE),
@@ -332,4 +332,13 @@ pub fn lookup(name: &str) -> Option<(usize, bool)> {
 /// The table index of a canonical name (used for typed fields; the name must exist).
 pub fn index(name: &str) -> usize {
     TABLE.iter().position(|s| s.name == name).unwrap_or(0)
+}
+
+/// Whether CONFIG SET's value for this parameter is hidden from the slow log and MONITOR
+/// (Redis's `SENSITIVE_CONFIG`: requirepass, masterauth, masteruser).
+pub fn is_sensitive(name: &[u8]) -> bool {
+    std::str::from_utf8(name)
+        .ok()
+        .and_then(lookup)
+        .is_some_and(|(i, _)| TABLE[i].flags & SENSITIVE != 0)
 }
