@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
-    let config = match Config::from_args(&args) {
+    let mut config = match Config::from_args(&args) {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("{msg}");
@@ -55,7 +55,7 @@ fn main() -> ExitCode {
         ferrokv::REDIS_VERSION,
         std::process::id()
     );
-    config.warn_ignored();
+    config.apply_at_start();
     let srv = ServerState::new(config);
     let mut ev = match EventLoop::new(srv) {
         Ok(ev) => ev,

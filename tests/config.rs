@@ -852,3 +852,58 @@ fn rename_command() {
         b"-ERR unknown command 'FLUSHALL', with args beginning with: \r\n"
     );
 }
+
+#[test]
+fn low_open_files_limit_reduces_maxclients() {
+    use std::io::BufRead;
+    use std::os::unix::process::CommandExt;
+    let port = free_port().to_string();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ferrokv"));
+    cmd.args(["--port", &port, "--bind", "127.0.0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    // SAFETY: only async-signal-safe setrlimit runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let l = libc::rlimit {
+                rlim_cur: 100,
+                rlim_max: 100,
+            };
+            libc::setrlimit(libc::RLIMIT_NOFILE, &l);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for line in out.lines() {
+        let line = line.unwrap();
+        let done = line.contains("Server initialized");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    // A process allowed to raise its hard limit gets the room it asks for.
+    if lines.iter().any(|l| {
+        l.ends_with(
+            " * Increased maximum number of open files to 10032 (it was originally set to 100).",
+        )
+    }) {
+        return;
+    }
+    // The same three warnings as Redis 7.0.15 (after `pid:M date # `).
+    let want = [
+        "You requested maxclients of 10000 requiring at least 10032 max file descriptors.",
+        "Server can't set maximum open files to 10032 because of OS error: Operation not permitted.",
+        "Current maximum open files is 100. maxclients has been reduced to 68 to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+    ];
+    for w in want {
+        assert!(
+            lines.iter().any(|l| l.ends_with(&format!(" # {w}"))),
+            "{lines:#?}"
+        );
+    }
+}

@@ -7,6 +7,7 @@
 
 pub mod args;
 mod commands;
+pub mod limits;
 pub mod rewrite;
 mod sha256;
 pub mod table;
@@ -495,6 +496,44 @@ impl Config {
         }
     }
 
+    /// Start-up work once logging is set up: the one warning about directives not acted on,
+    /// and the open-files limit `maxclients` needs (lowering `maxclients` as Redis does when
+    /// the OS refuses).
+    pub fn apply_at_start(&mut self) {
+        self.warn_ignored();
+        match limits::adjust(self.maxclients as u32) {
+            limits::FdLimit::Unchanged => {}
+            limits::FdLimit::Increased { from, to } => log::info!(
+                "Increased maximum number of open files to {to} (it was originally set to {from})."
+            ),
+            limits::FdLimit::Reduced {
+                maxfiles,
+                limit,
+                error,
+            } => {
+                if limit <= 32 {
+                    log::warn!(
+                        "Your current 'ulimit -n' of {limit} is not enough for the server to start. Please increase your open file limit to at least {maxfiles}. Exiting."
+                    );
+                    std::process::exit(1);
+                }
+                let new = limit - 32;
+                log::warn!(
+                    "You requested maxclients of {} requiring at least {maxfiles} max file descriptors.",
+                    self.maxclients
+                );
+                log::warn!(
+                    "Server can't set maximum open files to {maxfiles} because of OS error: {error}."
+                );
+                log::warn!(
+                    "Current maximum open files is {limit}. maxclients has been reduced to {new} to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'."
+                );
+                self.values[table::index("maxclients")] = new.to_string();
+                self.sync();
+            }
+        }
+    }
+
     /// Logs, once, the directives given that ferrokv stores but does not act on.
     pub fn warn_ignored(&self) {
         if !self.ignored.is_empty() {
@@ -695,16 +734,24 @@ impl Config {
             match value::parse(spec, &vals, &self.values[*idx]) {
                 Ok(nv) => self.values[*idx] = nv,
                 Err(e) => {
-                    if self.values[table::index("dir")] != backup[table::index("dir")] {
-                        let _ = std::env::set_current_dir(&backup[table::index("dir")]);
-                    }
-                    self.values = backup;
+                    self.restore(backup);
                     return Err(format!(
                         "ERR CONFIG SET failed (possibly related to argument '{}') - {e}",
                         String::from_utf8_lossy(name)
                     ));
                 }
             }
+        }
+        let mc = table::index("maxclients");
+        if self.values[mc] != backup[mc]
+            && let limits::FdLimit::Reduced { limit, .. } =
+                limits::adjust(self.values[mc].parse().unwrap_or(0))
+        {
+            self.restore(backup);
+            return Err(format!(
+                "ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with {}",
+                limit.saturating_sub(32)
+            ));
         }
         self.sync();
         let mut changed: Vec<&'static str> = Vec::new();
@@ -714,6 +761,15 @@ impl Config {
             }
         }
         Ok(changed)
+    }
+
+    /// Puts back the values saved before a failed CONFIG SET (and the working directory).
+    fn restore(&mut self, backup: Vec<String>) {
+        let d = table::index("dir");
+        if self.values[d] != backup[d] {
+            let _ = std::env::set_current_dir(&backup[d]);
+        }
+        self.values = backup;
     }
 
     /// CONFIG GET of one pattern (see [`Config::get_patterns`]).
