@@ -907,3 +907,24 @@ fn low_open_files_limit_reduces_maxclients() {
         );
     }
 }
+
+#[test]
+fn live_client_query_buffer_limit() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    assert_eq!(
+        c.cmd("CONFIG SET client-query-buffer-limit 1mb"),
+        b"+OK\r\n"
+    );
+    let mut d = srv.connect();
+    d.send(b"*2\r\n$4\r\nECHO\r\n$3000000\r\n");
+    let chunk = vec![b'x'; 100_000];
+    for _ in 0..20 {
+        if d.s.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    // Closed without a reply, as Redis does.
+    assert_eq!(d.read_to_close(), b"");
+    assert_eq!(c.cmd("PING"), b"+PONG\r\n");
+}
