@@ -446,3 +446,99 @@ pub fn rewrite_lines(spec: &Spec, value: &str, default: &str) -> Vec<(String, bo
     };
     vec![(line, force)]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::table::{TABLE, lookup};
+
+    fn set(name: &str, args: &[&str]) -> Result<String, String> {
+        let (i, _) = lookup(name).unwrap();
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        parse(&TABLE[i], &args, TABLE[i].default)
+    }
+
+    #[test]
+    fn values_as_config_get_shows_them() {
+        assert_eq!(set("maxmemory", &["1gb"]).unwrap(), "1073741824");
+        assert_eq!(set("maxmemory-clients", &["10%"]).unwrap(), "10%");
+        assert_eq!(set("hz", &["1000"]).unwrap(), "500");
+        assert_eq!(set("appendonly", &["YES"]).unwrap(), "yes");
+        assert_eq!(
+            set("maxmemory-policy", &["ALLKEYS-LRU"]).unwrap(),
+            "allkeys-lru"
+        );
+        assert_eq!(
+            set("notify-keyspace-events", &["KExgmn"]).unwrap(),
+            "gxnKEm"
+        );
+        assert_eq!(set("notify-keyspace-events", &["An"]).unwrap(), "A");
+        assert_eq!(set("unixsocketperm", &["0755"]).unwrap(), "755");
+        assert_eq!(
+            set(
+                "client-output-buffer-limit",
+                &["replica", "1mb", "2kb", "3"]
+            )
+            .unwrap(),
+            "normal 0 0 0 slave 1048576 2048 3 pubsub 33554432 8388608 60"
+        );
+        assert_eq!(set("save", &[""]).unwrap(), "");
+        assert_eq!(
+            set("latency-tracking-info-percentiles", &["50.0", "12.3456789"]).unwrap(),
+            "50 12.345679"
+        );
+    }
+
+    #[test]
+    fn errors_as_redis_words_them() {
+        assert_eq!(
+            set("port", &["abc"]).unwrap_err(),
+            "argument couldn't be parsed into an integer"
+        );
+        assert_eq!(
+            set("maxclients", &["0"]).unwrap_err(),
+            "argument must be between 1 and 4294967295 inclusive"
+        );
+        assert_eq!(
+            set("maxmemory", &["-1"]).unwrap_err(),
+            "argument must be a memory value"
+        );
+        assert_eq!(
+            set("maxmemory-clients", &["101%"]).unwrap_err(),
+            "percentage argument must be less or equal to 100"
+        );
+        assert_eq!(
+            set("client-query-buffer-limit", &["18446744073709551615"]).unwrap_err(),
+            "argument must be between 1048576 and 9223372036854775807 inclusive"
+        );
+        assert_eq!(
+            set("save", &["1", "2", "3"]).unwrap_err(),
+            "Invalid save parameters"
+        );
+        assert_eq!(
+            set("proc-title-template", &["{title}"]).unwrap_err(),
+            "template format is invalid or contains unknown variables"
+        );
+        assert!(set("proc-title-template", &["a{title}b"]).is_ok());
+    }
+
+    #[test]
+    fn rewrite_forms() {
+        let (i, _) = lookup("maxmemory").unwrap();
+        assert_eq!(
+            rewrite_lines(&TABLE[i], "3145728", "0"),
+            vec![("maxmemory 3mb".to_string(), true)]
+        );
+        let (i, _) = lookup("masterauth").unwrap();
+        assert_eq!(
+            rewrite_lines(&TABLE[i], "a b\"c", ""),
+            vec![("masterauth \"a b\\\"c\"".to_string(), true)]
+        );
+        assert!(rewrite_lines(&TABLE[i], "", "").is_empty());
+        let (i, _) = lookup("save").unwrap();
+        assert_eq!(
+            rewrite_lines(&TABLE[i], "", "3600 1"),
+            vec![("save \"\"".to_string(), true)]
+        );
+    }
+}
