@@ -534,12 +534,22 @@ impl Config {
         }
     }
 
-    /// Logs, once, the directives given that ferrokv stores but does not act on.
+    /// Logs, once, the directives given with a non-default value that ferrokv stores but does
+    /// not act on.
     pub fn warn_ignored(&self) {
-        if !self.ignored.is_empty() {
+        let list: Vec<&str> = self
+            .ignored
+            .iter()
+            .filter(|n| match table::lookup(n) {
+                Some((i, _)) => self.values[i] != TABLE[i].default,
+                None => true,
+            })
+            .map(String::as_str)
+            .collect();
+        if !list.is_empty() {
             log::warn!(
                 "Config directives accepted but not acted on by ferrokv (shown by CONFIG GET only): {}",
-                self.ignored.join(", ")
+                list.join(", ")
             );
         }
     }
