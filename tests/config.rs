@@ -854,6 +854,62 @@ fn rename_command() {
     );
 }
 
+/// Starts the binary with `args`, returns its log lines up to "Server initialized", kills it.
+fn start_log(args: &[&str]) -> Vec<String> {
+    use std::io::BufRead;
+    let port = free_port().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferrokv"))
+        .args(["--port", &port, "--bind", "127.0.0.1"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for line in out.lines() {
+        let line = line.unwrap();
+        let done = line.contains("Server initialized");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    lines
+}
+
+#[test]
+fn ignored_directives_warned_once() {
+    let lines = start_log(&[
+        "--daemonize",
+        "yes",
+        "--tcp-backlog",
+        "511",
+        "--user",
+        "bob",
+        "on",
+    ]);
+    let warned: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("not acted on"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{lines:#?}");
+    assert!(
+        warned[0].ends_with(
+            " # Config directives accepted but not acted on by ferrokv (shown by CONFIG GET only): daemonize, user"
+        ),
+        "{}",
+        warned[0]
+    );
+    let lines = start_log(&["--hz", "20"]);
+    assert!(
+        !lines.iter().any(|l| l.contains("not acted on")),
+        "{lines:#?}"
+    );
+}
+
 #[test]
 fn low_open_files_limit_reduces_maxclients() {
     use std::io::BufRead;
