@@ -587,6 +587,7 @@ fn config_help_and_resetstat() {
     );
     c.cmd("SET a b");
     c.cmd("GET a");
+    c.cmd("GET nosuch");
     assert_eq!(c.cmd("CONFIG RESETSTAT"), b"+OK\r\n");
     let r = c.cmd("INFO commandstats");
     let text = String::from_utf8_lossy(&r);
@@ -597,11 +598,14 @@ fn config_help_and_resetstat() {
         "{text}"
     );
     let r = c.cmd("INFO stats");
-    assert!(
-        String::from_utf8_lossy(&r).contains("\r\ntotal_commands_processed:2\r\n"),
-        "{}",
-        show(&r)
-    );
+    let text = String::from_utf8_lossy(&r);
+    for f in [
+        "total_commands_processed:2",
+        "keyspace_hits:0",
+        "keyspace_misses:0",
+    ] {
+        assert!(text.contains(&format!("\r\n{f}\r\n")), "{f}: {}", show(&r));
+    }
 }
 
 #[test]

@@ -129,6 +129,11 @@ fn resetstat(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
         dirty: st.dirty,
         ..Default::default()
     };
+    for db in &mut ctx.srv.dbs {
+        db.hits = 0;
+        db.misses = 0;
+        db.expired = 0;
+    }
     for cmd in ctx.srv.commands.iter() {
         cmd.stats.reset();
         for sub in cmd.subcommands {
