@@ -4,6 +4,10 @@
 //!
 //! Values are kept as CONFIG GET shows them (`values`, indexed like the table); after every
 //! change the typed fields are refreshed from them ([`Config::sync`]).
+//!
+//! Parts: [`table`] (the directives), [`value`] (validating one directive, rewrite lines),
+//! `load` (command line, files, includes), [`args`] (Redis's quoting and number rules),
+//! [`rewrite`] (CONFIG REWRITE), [`limits`] (open files for `maxclients`).
 
 pub mod args;
 mod commands;
