@@ -55,7 +55,7 @@ fn main() -> ExitCode {
         ferrokv::REDIS_VERSION,
         std::process::id()
     );
-    ferrokv::persist::config_fallback(&mut config, &args);
+    config.apply_at_start();
     let srv = ServerState::new(config);
     let mut ev = match EventLoop::new(srv) {
         Ok(ev) => ev,
@@ -64,6 +64,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    ev.srv
+        .commands
+        .apply_renames(&ev.srv.config.rename_commands);
     ev.srv.used_memory_startup = ferrokv::alloc::used();
     log::info!("Server initialized");
     if ferrokv::persist::load_at_startup(&mut ev.srv).is_err() {

@@ -77,3 +77,22 @@ pub fn lookup_in(subs: &'static [Command], name: &[u8]) -> Option<&'static Comma
         short.as_bytes().eq_ignore_ascii_case(name)
     })
 }
+
+// ---- `rename-command` (added with the config work; applied once at start) ----
+
+impl CommandTable {
+    /// Applies `rename-command` directives in order: an empty new name removes the command.
+    /// Names ferrokv does not implement are skipped (the config parser checked them against
+    /// Redis's command list).
+    pub fn apply_renames(&mut self, renames: &[(String, String)]) {
+        for (from, to) in renames {
+            if let Some(cmd) = self.map.remove(from.to_ascii_lowercase().as_bytes())
+                && !to.is_empty()
+            {
+                let name: &'static [u8] =
+                    Box::leak(to.to_ascii_lowercase().into_bytes().into_boxed_slice());
+                self.map.insert(name, cmd);
+            }
+        }
+    }
+}

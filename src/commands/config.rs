@@ -1,13 +1,13 @@
-//! CONFIG GET/SET/RESETSTAT/REWRITE/HELP.
+//! CONFIG GET/SET/RESETSTAT/REWRITE/HELP. The directive rules live in [`crate::config`].
 
 use crate::command::{Command, Ctx, acl, flags};
-use crate::error::CmdResult;
+use crate::error::{CmdError, CmdResult};
 use crate::resp::Args;
 
 const ADMIN: u32 = flags::ADMIN | flags::NOSCRIPT | flags::LOADING | flags::STALE;
 const ADMIN_ACL: u32 = acl::ADMIN | acl::SLOW | acl::DANGEROUS;
 
-pub static SUBCOMMANDS: [Command; 2] = [
+pub static SUBCOMMANDS: [Command; 5] = [
     Command {
         flags: ADMIN,
         acl: ADMIN_ACL,
@@ -27,6 +27,33 @@ pub static SUBCOMMANDS: [Command; 2] = [
         complexity: "O(N) when N is the number of configuration parameters provided",
         ..Command::new("config|set", -4, set)
     },
+    Command {
+        flags: ADMIN,
+        acl: ADMIN_ACL,
+        group: "server",
+        since: "2.0.0",
+        summary: "Reset the stats returned by INFO",
+        complexity: "O(1)",
+        ..Command::new("config|resetstat", 2, resetstat)
+    },
+    Command {
+        flags: ADMIN,
+        acl: ADMIN_ACL,
+        group: "server",
+        since: "2.8.0",
+        summary: "Rewrite the configuration file with the in memory configuration",
+        complexity: "O(1)",
+        ..Command::new("config|rewrite", 2, rewrite)
+    },
+    Command {
+        flags: flags::LOADING | flags::STALE,
+        acl: acl::SLOW,
+        group: "server",
+        since: "5.0.0",
+        summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
+        ..Command::new("config|help", 2, help)
+    },
 ];
 
 pub static COMMANDS: [Command; 1] = [Command {
@@ -36,18 +63,31 @@ pub static COMMANDS: [Command; 1] = [Command {
     summary: "A container for server configuration commands",
     complexity: "Depends on subcommand.",
     subcommands: &SUBCOMMANDS,
-    ..Command::new("config", -2, get)
+    ..Command::new("config", -2, help)
 }];
 
+const HELP: &[&str] = &[
+    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GET <pattern>",
+    "    Return parameters matching the glob-like <pattern> and their values.",
+    "SET <directive> <value>",
+    "    Set the configuration <directive> to <value>.",
+    "RESETSTAT",
+    "    Reset statistics reported by the INFO command.",
+    "REWRITE",
+    "    Rewrite the configuration file.",
+    "HELP",
+    "    Prints this help.",
+];
+
+fn help(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    super::client::reply_help(ctx, HELP);
+    Ok(())
+}
+
 fn get(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let mut pairs = Vec::new();
-    for pat in args.iter_from(2) {
-        for p in ctx.srv.config.get(pat) {
-            if !pairs.contains(&p) {
-                pairs.push(p);
-            }
-        }
-    }
+    let patterns: Vec<&[u8]> = args.iter_from(2).collect();
+    let pairs = ctx.srv.config.get_patterns(&patterns);
     ctx.out.map(pairs.len());
     for (k, v) in pairs {
         ctx.out.bulk(k.as_bytes());
@@ -57,14 +97,63 @@ fn get(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 }
 
 fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let mut i = 2;
-    while i + 1 < args.len() {
-        ctx.srv
-            .config
-            .set(&args[i], &args[i + 1])
-            .map_err(|e| crate::error::CmdError::Msg(e.into()))?;
-        i += 2;
+    if args.len() % 2 == 1 {
+        return Err(CmdError::Syntax);
+    }
+    let pairs: Vec<(&[u8], &[u8])> = (2..args.len())
+        .step_by(2)
+        .map(|i| (&args[i], &args[i + 1]))
+        .collect();
+    let c = &ctx.client;
+    let local = c.is_unix
+        || c.addr.starts_with("127.")
+        || c.addr.starts_with("[::1]")
+        || c.addr.starts_with("::1");
+    let changed = ctx
+        .srv
+        .config
+        .set_pairs(&pairs, local)
+        .map_err(CmdError::msg)?;
+    // Settings read at their use sites take effect by themselves; these need a push.
+    if changed.contains(&"loglevel") {
+        crate::logging::set_level(ctx.srv.config.loglevel);
     }
     ctx.out.ok();
     Ok(())
+}
+
+fn resetstat(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    let st = &mut ctx.srv.stats;
+    // Redis keeps the unsaved-changes counter (`dirty`) across a reset.
+    *st = crate::server::Stats {
+        dirty: st.dirty,
+        ..Default::default()
+    };
+    for db in &mut ctx.srv.dbs {
+        db.hits = 0;
+        db.misses = 0;
+        db.expired = 0;
+    }
+    for cmd in ctx.srv.commands.iter() {
+        cmd.stats.reset();
+        for sub in cmd.subcommands {
+            sub.stats.reset();
+        }
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+fn rewrite(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    match crate::config::rewrite::rewrite(&ctx.srv.config) {
+        Ok(()) => {
+            log::warn!("CONFIG REWRITE executed with success.");
+            ctx.out.ok();
+            Ok(())
+        }
+        Err(e) => {
+            log::warn!("CONFIG REWRITE failed: {e}");
+            Err(CmdError::msg(e))
+        }
+    }
 }

@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::server::ServerState;
 
 /// Redis's hidden `rdb-key-save-delay` (microseconds slept per key saved), for tests that
-/// need a save to take a while. Set from the command line by [`config_fallback`].
+/// need a save to take a while. Set from the config by [`Settings::from_config`].
 static KEY_SAVE_DELAY_US: AtomicU64 = AtomicU64::new(0);
 
 /// A failure already reported in the log (the caller only decides what to do next).
@@ -60,18 +60,23 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The one place these are read: Redis 7.0's defaults until `Config` carries them.
-    pub fn from_config(_c: &Config) -> Settings {
+    /// The one place these are read from the configuration.
+    pub fn from_config(c: &Config) -> Settings {
+        KEY_SAVE_DELAY_US.store(c.rdb_key_save_delay.max(0) as u64, Relaxed);
         Settings {
-            appendfsync: Fsync::EverySec,
-            appenddirname: "appendonlydir".into(),
-            appendfilename: "appendonly.aof".into(),
-            rdbcompression: true,
-            rdbchecksum: true,
-            aof_load_truncated: true,
-            aof_use_rdb_preamble: true,
-            auto_aof_rewrite_percentage: 100,
-            auto_aof_rewrite_min_size: 64 * 1024 * 1024,
+            appendfsync: match c.appendfsync.as_str() {
+                "always" => Fsync::Always,
+                "no" => Fsync::No,
+                _ => Fsync::EverySec,
+            },
+            appenddirname: c.appenddirname.clone(),
+            appendfilename: c.appendfilename.clone(),
+            rdbcompression: c.rdbcompression,
+            rdbchecksum: c.rdbchecksum,
+            aof_load_truncated: c.aof_load_truncated,
+            aof_use_rdb_preamble: c.aof_use_rdb_preamble,
+            auto_aof_rewrite_percentage: c.auto_aof_rewrite_percentage,
+            auto_aof_rewrite_min_size: c.auto_aof_rewrite_min_size,
         }
     }
 }
@@ -159,57 +164,6 @@ pub fn save_points(save: &str) -> Vec<(i64, u64)> {
     w.chunks(2)
         .filter_map(|p| Some((p.first()?.parse().ok()?, p.get(1)?.parse().ok()?)))
         .collect()
-}
-
-/// Applies `--dir`, `--dbfilename`, `--save` and `--appendonly` (and the same directives in the
-/// config file) when `Config` does not parse them yet. Harmless once it does.
-pub fn config_fallback(cfg: &mut Config, args: &[String]) {
-    let mut text = String::new();
-    if let Some(p) = &cfg.config_file {
-        text = std::fs::read_to_string(p).unwrap_or_default();
-        text.push('\n');
-    }
-    let mut line = String::new();
-    for a in args.iter().skip(usize::from(cfg.config_file.is_some())) {
-        if let Some(name) = a.strip_prefix("--") {
-            text.push_str(&line);
-            text.push('\n');
-            line = name.to_string();
-        } else {
-            line.push(' ');
-            line.push_str(a);
-        }
-    }
-    text.push_str(&line);
-    let mut saw_save = false;
-    for l in text.lines() {
-        let mut it = l.trim().splitn(2, char::is_whitespace);
-        let name = it.next().unwrap_or("").to_ascii_lowercase();
-        let v = it.next().unwrap_or("").trim();
-        let unq = v.trim_matches('"').trim_matches('\'');
-        match name.as_str() {
-            "dir" => cfg.dir = unq.to_string(),
-            "dbfilename" => cfg.dbfilename = unq.to_string(),
-            // The first `save` replaces the defaults, later ones add points (as Redis).
-            "save" => {
-                if !saw_save {
-                    cfg.save.clear();
-                    saw_save = true;
-                }
-                if !unq.is_empty() {
-                    if !cfg.save.is_empty() {
-                        cfg.save.push(' ');
-                    }
-                    cfg.save.push_str(unq);
-                }
-            }
-            "appendonly" => cfg.appendonly = unq.eq_ignore_ascii_case("yes"),
-            "rdb-key-save-delay" => {
-                KEY_SAVE_DELAY_US.store(unq.parse().unwrap_or(0), Relaxed);
-            }
-            _ => {}
-        }
-    }
 }
 
 /// The RDB file path.
@@ -651,17 +605,7 @@ mod tests {
 
     #[test]
     fn save_directives() {
-        let args: Vec<String> = ["--save", "900", "1", "--save", "60 5", "--port", "1"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let mut cfg = Config::default();
-        config_fallback(&mut cfg, &args);
-        assert_eq!(cfg.save, "900 1 60 5");
-        assert_eq!(save_points(&cfg.save), [(900, 1), (60, 5)]);
-        let args: Vec<String> = ["--save", ""].iter().map(|s| s.to_string()).collect();
-        let mut cfg = Config::default();
-        config_fallback(&mut cfg, &args);
-        assert!(save_points(&cfg.save).is_empty());
+        assert_eq!(save_points("900 1 60 5"), [(900, 1), (60, 5)]);
+        assert!(save_points("").is_empty());
     }
 }

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 pub struct Server {
     pub port: u16,
     child: Child,
+    /// The private dir made for a server started without a config file (removed on drop).
+    dir: Option<std::path::PathBuf>,
 }
 
 /// A port nobody listens on right now, outside the kernel's ephemeral range (so no client
@@ -42,24 +44,18 @@ impl Server {
             if let Some(c) = config {
                 cmd.arg(c);
             }
-            // No save points and a private dir, so no test reads or writes a dump in the
-            // checkout (a test's own --save / --dir come later and win).
-            let dir =
-                std::env::temp_dir().join(format!("ferrokv-test-{}-{port}", std::process::id()));
-            let _ = std::fs::create_dir_all(&dir);
-            cmd.args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-            ])
-            .arg("--dir")
-            .arg(&dir)
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            // Without a config file, a private dir: no test reads or writes a dump in the
+            // checkout (a test's own --dir comes later and wins).
+            cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"]);
+            let mut dir = None;
+            if config.is_none() {
+                let d = std::env::temp_dir()
+                    .join(format!("ferrokv-test-{}-{port}", std::process::id()));
+                let _ = std::fs::create_dir_all(&d);
+                cmd.arg("--dir").arg(&d);
+                dir = Some(d);
+            }
+            cmd.args(extra).stdout(Stdio::null()).stderr(Stdio::null());
             let mut child = cmd.spawn().expect("spawn ferrokv");
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
@@ -68,7 +64,7 @@ impl Server {
                 if let Ok(s) = TcpStream::connect(("127.0.0.1", port))
                     && s.local_addr().map(|a| a.port()).ok() != Some(port)
                 {
-                    return Server { port, child };
+                    return Server { port, child, dir };
                 }
                 if let Ok(Some(_)) = child.try_wait() {
                     break;
@@ -106,6 +102,9 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(d) = &self.dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
     }
 }
 
