@@ -15,6 +15,7 @@ pub mod persist;
 pub mod server;
 pub mod set;
 pub mod slowlog;
+pub mod sort;
 pub mod string;
 pub mod zset;
 
@@ -38,4 +39,5 @@ pub static GROUPS: &[&[Command]] = &[
     &zset::COMMANDS,
     &persist::COMMANDS,
     &list::COMMANDS,
+    &sort::COMMANDS,
 ];
