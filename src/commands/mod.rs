@@ -10,6 +10,7 @@ pub mod hash;
 pub mod info;
 pub mod keys;
 pub mod list;
+pub mod memory;
 pub mod object;
 pub mod persist;
 pub mod server;
@@ -40,4 +41,5 @@ pub static GROUPS: &[&[Command]] = &[
     &persist::COMMANDS,
     &list::COMMANDS,
     &sort::COMMANDS,
+    &memory::COMMANDS,
 ];
