@@ -877,3 +877,37 @@ fn command_meta() {
         b"*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n",
     );
 }
+/// With BY and a LIMIT, Redis sorts partially (its pqsort): equal ALPHA weights come out in that algorithm's order.
+#[test]
+fn alpha_by_ties_with_limit() {
+    let (_env, mut c) = start();
+    check(
+        &mut c,
+        "RPUSH l 24 35 14 31 10 48 11 16 28 29 42 38 30 8 0 46 19 12 21 43 47 22 49 7 39 18 33 1 40 17 36 15 44 26 27 5 2 13 32 45 37 23 6 34 4 3 41 25 9 20",
+        b":50\r\n",
+    );
+    check(
+        &mut c,
+        "MSET w_24 a w_35 a w_14 b w_10 b w_48 a w_16 a w_28 b w_29 b w_38 a w_30 b w_8 b w_0 b w_46 a w_12 b w_21 b w_43 b w_47 a w_49 a w_7 b w_39 b w_18 b w_1 b w_40 a w_17 a w_15 a w_44 b w_26 b w_27 b w_32 b w_37 b w_6 a w_34 a w_4 a w_3 a w_41 b w_25 b w_20 a",
+        b"+OK\r\n",
+    );
+    check(&mut c, "SORT l BY w_* ALPHA LIMIT 0 10", b"*10\r\n$1\r\n2\r\n$2\r\n36\r\n$1\r\n9\r\n$2\r\n19\r\n$2\r\n33\r\n$2\r\n22\r\n$2\r\n11\r\n$2\r\n31\r\n$2\r\n45\r\n$2\r\n13\r\n");
+    check(&mut c, "SORT l BY w_* ALPHA LIMIT 5 20", b"*20\r\n$2\r\n22\r\n$2\r\n11\r\n$2\r\n31\r\n$2\r\n45\r\n$2\r\n13\r\n$2\r\n42\r\n$2\r\n23\r\n$1\r\n5\r\n$2\r\n24\r\n$2\r\n35\r\n$2\r\n48\r\n$2\r\n16\r\n$2\r\n38\r\n$2\r\n46\r\n$2\r\n47\r\n$2\r\n49\r\n$2\r\n40\r\n$2\r\n17\r\n$2\r\n15\r\n$1\r\n6\r\n");
+    check(&mut c, "SORT l BY w_* ALPHA DESC LIMIT 30 15", b"*15\r\n$2\r\n17\r\n$2\r\n15\r\n$1\r\n6\r\n$2\r\n34\r\n$1\r\n4\r\n$1\r\n3\r\n$2\r\n24\r\n$1\r\n2\r\n$2\r\n19\r\n$2\r\n45\r\n$2\r\n42\r\n$2\r\n23\r\n$1\r\n9\r\n$2\r\n11\r\n$2\r\n31\r\n");
+    check(
+        &mut c,
+        "SORT l BY w_* ALPHA LIMIT 45 10",
+        b"*5\r\n$2\r\n39\r\n$2\r\n18\r\n$2\r\n12\r\n$1\r\n1\r\n$2\r\n41\r\n",
+    );
+    check(&mut c, "SORT l BY w_* ALPHA", b"*50\r\n$2\r\n31\r\n$2\r\n11\r\n$2\r\n42\r\n$2\r\n19\r\n$2\r\n22\r\n$2\r\n33\r\n$2\r\n36\r\n$1\r\n5\r\n$1\r\n2\r\n$2\r\n13\r\n$2\r\n45\r\n$2\r\n23\r\n$1\r\n9\r\n$2\r\n24\r\n$2\r\n35\r\n$2\r\n48\r\n$2\r\n16\r\n$2\r\n38\r\n$2\r\n46\r\n$2\r\n47\r\n$2\r\n49\r\n$2\r\n40\r\n$2\r\n17\r\n$2\r\n15\r\n$1\r\n6\r\n$2\r\n34\r\n$1\r\n4\r\n$1\r\n3\r\n$2\r\n20\r\n$2\r\n14\r\n$2\r\n10\r\n$2\r\n28\r\n$2\r\n29\r\n$2\r\n30\r\n$1\r\n8\r\n$1\r\n0\r\n$2\r\n12\r\n$2\r\n21\r\n$2\r\n43\r\n$1\r\n7\r\n$2\r\n39\r\n$2\r\n18\r\n$1\r\n1\r\n$2\r\n44\r\n$2\r\n26\r\n$2\r\n27\r\n$2\r\n32\r\n$2\r\n37\r\n$2\r\n41\r\n$2\r\n25\r\n");
+    check(
+        &mut c,
+        "SORT l BY w_* ALPHA LIMIT 12 3 STORE dst",
+        b":3\r\n",
+    );
+    check(
+        &mut c,
+        "LRANGE dst 0 -1",
+        b"*3\r\n$1\r\n5\r\n$2\r\n24\r\n$2\r\n35\r\n",
+    );
+}

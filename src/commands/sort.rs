@@ -320,7 +320,8 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
         let store = o.store.is_some();
         let by = o.by.is_some();
         let alpha = o.alpha;
-        items.sort_by(|a, b| {
+        let desc = o.desc;
+        let cmp = |a: &Item, b: &Item| {
             let c = if !alpha {
                 a.score
                     .partial_cmp(&b.score)
@@ -336,8 +337,15 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
             } else {
                 collate(&a.obj, &b.obj, store)
             };
-            if o.desc { c.reverse() } else { c }
-        });
+            if desc { c.reverse() } else { c }
+        };
+        // As Redis: with BY and a LIMIT that cuts the result, a partial quicksort (whose order of
+        // ties shows with ALPHA); otherwise glibc's qsort, a stable merge sort.
+        if o.by.is_some() && (start != 0 || end != vlen - 1) {
+            pqsort(&mut items, start, end, &cmp);
+        } else {
+            items.sort_by(cmp);
+        }
     }
 
     let count = if end >= start {
@@ -388,6 +396,122 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
         }
     }
     Ok(())
+}
+
+/// Redis's `pqsort`: NetBSD's `qsort` (Bentley–McIlroy three-way partitioning, insertion sort
+/// under 7 elements) that only recurses into partitions overlapping `lo..=hi`, so only that
+/// range ends up sorted. Reproduced step for step because the final order of equal elements
+/// depends on it.
+fn pqsort<T>(v: &mut [T], lo: i128, hi: i128, cmp: &impl Fn(&T, &T) -> Ordering) {
+    let (mut a, mut n) = (0usize, v.len());
+    let overlaps = |first: usize, count: usize| hi >= first as i128 && lo < (first + count) as i128;
+    let med3 = |v: &[T], x: usize, y: usize, z: usize| -> usize {
+        if cmp(&v[x], &v[y]) == Ordering::Less {
+            if cmp(&v[y], &v[z]) == Ordering::Less {
+                y
+            } else if cmp(&v[x], &v[z]) == Ordering::Less {
+                z
+            } else {
+                x
+            }
+        } else if cmp(&v[y], &v[z]) == Ordering::Greater {
+            y
+        } else if cmp(&v[x], &v[z]) == Ordering::Less {
+            x
+        } else {
+            z
+        }
+    };
+    let vecswap = |v: &mut [T], x: usize, y: usize, k: usize| {
+        for i in 0..k {
+            v.swap(x + i, y + i);
+        }
+    };
+    loop {
+        if n < 7 {
+            for m in a + 1..a + n {
+                let mut l = m;
+                while l > a && cmp(&v[l - 1], &v[l]) == Ordering::Greater {
+                    v.swap(l, l - 1);
+                    l -= 1;
+                }
+            }
+            return;
+        }
+        let mut pm = a + n / 2;
+        if n > 7 {
+            let mut pl = a;
+            let mut pn = a + n - 1;
+            if n > 40 {
+                let d = n / 8;
+                pl = med3(v, pl, pl + d, pl + 2 * d);
+                pm = med3(v, pm - d, pm, pm + d);
+                pn = med3(v, pn - 2 * d, pn - d, pn);
+            }
+            pm = med3(v, pl, pm, pn);
+        }
+        v.swap(a, pm);
+        let (mut pa, mut pb) = (a + 1, a + 1);
+        let (mut pc, mut pd) = (a + n - 1, a + n - 1);
+        loop {
+            while pb <= pc {
+                match cmp(&v[pb], &v[a]) {
+                    Ordering::Greater => break,
+                    Ordering::Equal => {
+                        v.swap(pa, pb);
+                        pa += 1;
+                    }
+                    Ordering::Less => {}
+                }
+                pb += 1;
+            }
+            while pb <= pc {
+                match cmp(&v[pc], &v[a]) {
+                    Ordering::Less => break,
+                    Ordering::Equal => {
+                        v.swap(pc, pd);
+                        pd -= 1;
+                    }
+                    Ordering::Greater => {}
+                }
+                pc -= 1;
+            }
+            if pb > pc {
+                break;
+            }
+            v.swap(pb, pc);
+            pb += 1;
+            pc -= 1;
+        }
+        let pn = a + n;
+        let r = (pa - a).min(pb - pa);
+        vecswap(v, a, pb - r, r);
+        let r = (pd - pc).min(pn - pd - 1);
+        vecswap(v, pb, pn - r, r);
+        let r = pb - pa;
+        if r > 1 && overlaps(a, r) {
+            pqsort_part(v, a, r, lo, hi, cmp);
+        }
+        let r = pd - pc;
+        if r > 1 && overlaps(pn - r, r) {
+            a = pn - r;
+            n = r;
+            continue;
+        }
+        return;
+    }
+}
+
+/// [`pqsort`] on `v[a..a + n]` (its left partitions recurse through here).
+fn pqsort_part<T>(
+    v: &mut [T],
+    a: usize,
+    n: usize,
+    lo: i128,
+    hi: i128,
+    cmp: &impl Fn(&T, &T) -> Ordering,
+) {
+    pqsort(&mut v[a..a + n], lo - a as i128, hi - a as i128, cmp);
 }
 
 /// ALPHA comparison: `strcoll` in the C locale (bytes up to a NUL) when replying, the whole
