@@ -19,6 +19,9 @@ pub use table::{CommandTable, lookup_in};
 /// A command handler.
 pub type Handler = fn(&mut Ctx<'_>, &Args<'_>) -> CmdResult;
 
+/// Finds a call's key positions with their key-spec flags (see [`Command::get_keys`]).
+pub type GetKeys = fn(&Args<'_>) -> Vec<(usize, u32)>;
+
 /// Command flags, in the order `COMMAND INFO` lists them.
 pub mod flags {
     pub const WRITE: u32 = 1 << 0;
@@ -151,6 +154,8 @@ pub enum BeginSearch {
         keyword: &'static str,
         startfrom: i32,
     },
+    /// The keys cannot be found from the arguments' positions (SORT's BY/GET/STORE).
+    Unknown,
 }
 
 /// How a key-spec finds keys once started.
@@ -166,6 +171,8 @@ pub enum FindKeys {
         firstkey: i32,
         keystep: i32,
     },
+    /// Paired with [`BeginSearch::Unknown`].
+    Unknown,
 }
 
 /// One key specification (Redis 7 key-specs).
@@ -215,6 +222,9 @@ pub struct Command {
     /// Refines the flags of a `variable_flags` key spec for one call, as Redis's getkeys_proc
     /// does (SET without GET overwrites its key). Gets the call and the spec's flags.
     pub key_flags: Option<fn(&Args<'_>, u32) -> u32>,
+    /// Finds the keys of a call (positions and key-spec flags) in place of the key specs, as
+    /// Redis's getkeys_proc does for keys the specs cannot locate (SORT ... STORE dst).
+    pub get_keys: Option<GetKeys>,
     pub subcommands: &'static [Command],
     pub stats: CmdStats,
 }
@@ -238,6 +248,7 @@ impl Command {
             complexity: "",
             handler,
             key_flags: None,
+            get_keys: None,
             subcommands: &[],
             stats: CmdStats::new(),
         }
@@ -432,10 +443,14 @@ fn resolve(
 /// Positions of the key arguments of a command call, with their key-spec flags, found from
 /// the table's key specs (as COMMAND GETKEYS and key extraction need).
 pub fn key_positions(cmd: &Command, args: &Args<'_>) -> Vec<(usize, u32)> {
+    if let Some(f) = cmd.get_keys {
+        return f(args);
+    }
     let argc = args.len() as i64;
     let mut keys = Vec::new();
     for spec in cmd.key_specs {
         let start = match spec.begin {
+            BeginSearch::Unknown => continue,
             BeginSearch::Index(i) => i as i64,
             BeginSearch::Keyword { keyword, startfrom } => {
                 let (from, to, step): (i64, i64, i64) = if startfrom >= 0 {
@@ -491,6 +506,7 @@ pub fn key_positions(cmd: &Command, args: &Args<'_>) -> Vec<(usize, u32)> {
                     keystep.max(1) as i64,
                 )
             }
+            FindKeys::Unknown => continue,
         };
         let flags = match cmd.key_flags {
             Some(f) if spec.flags & ks::VARIABLE_FLAGS != 0 => f(args, spec.flags),

@@ -165,6 +165,11 @@ fn reply_key_spec(out: &mut Reply, spec: &crate::command::KeySpec) {
             out.bulk(b"startfrom");
             out.int(startfrom as i64);
         }
+        BeginSearch::Unknown => {
+            out.bulk(b"unknown");
+            out.bulk(b"spec");
+            out.map(0);
+        }
     }
     out.bulk(b"find_keys");
     out.map(2);
@@ -199,6 +204,11 @@ fn reply_key_spec(out: &mut Reply, spec: &crate::command::KeySpec) {
             out.int(firstkey as i64);
             out.bulk(b"keystep");
             out.int(keystep as i64);
+        }
+        FindKeys::Unknown => {
+            out.bulk(b"unknown");
+            out.bulk(b"spec");
+            out.map(0);
         }
     }
 }

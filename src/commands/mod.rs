@@ -10,11 +10,13 @@ pub mod hash;
 pub mod info;
 pub mod keys;
 pub mod list;
+pub mod memory;
 pub mod object;
 pub mod persist;
 pub mod server;
 pub mod set;
 pub mod slowlog;
+pub mod sort;
 pub mod string;
 pub mod zset;
 
@@ -38,4 +40,6 @@ pub static GROUPS: &[&[Command]] = &[
     &zset::COMMANDS,
     &persist::COMMANDS,
     &list::COMMANDS,
+    &sort::COMMANDS,
+    &memory::COMMANDS,
 ];

@@ -1931,3 +1931,11 @@ fn zscan(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Shared with SORT (added by the sort work).
+
+/// C's `strtod` as [`strtod`] reads it, for other commands that parse numbers as Redis does.
+pub(crate) fn c_strtod(s: &[u8]) -> (f64, usize, bool) {
+    strtod(s)
+}

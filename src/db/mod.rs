@@ -367,3 +367,23 @@ impl Db {
         self.dict.get(key)
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Memory introspection helpers (added by the MEMORY work; built only on the fields above).
+
+impl Db {
+    /// Bytes of the keyspace table's own structures (buckets and entry slots; heap owned by keys
+    /// and values excluded): MEMORY STATS's `overhead.hashtable.main`.
+    pub fn table_overhead(&self) -> usize {
+        self.dict.memory_usage()
+    }
+
+    /// Bytes one key's slot takes in the keyspace table (key handle, [`Entry`], hash and link),
+    /// plus its share of a bucket: MEMORY USAGE's per-key overhead.
+    pub fn slot_bytes(&self) -> usize {
+        fn slot<K, V>(_: &Dict<K, V>) -> usize {
+            size_of::<K>() + size_of::<V>() + dict::slot_overhead::<K, V>()
+        }
+        slot(&self.dict) + 4
+    }
+}
