@@ -4,9 +4,15 @@
 //! the idle server, then while a second connection loads `--keys` string keys through pipelined
 //! SETs (a writer thread keeps up to `--window` commands in flight, a reader thread drains the
 //! replies). Prints one line of figures per phase, plus the slowest pings with the number of
-//! keys loaded at that moment, so a stall can be tied to a table size.
+//! keys loaded at that moment, so a stall can be tied to a table size. The load phase's pinger
+//! goes on for `--tail-secs` after the load, while the cron finishes a resize in progress.
 //!
-//! Usage: `latency --port P [--keys N] [--window N] [--batch N] [--idle-secs S] [--label L]`
+//! With `--pid`, each ping also records the server's CPU time, run-queue wait and minor page
+//! faults during the round trip (from /proc), so a slow ping can be told apart: server busy
+//! (CPU), server not scheduled (run-queue wait: another process had the core), memory faults.
+//!
+//! Usage: `latency --port P [--keys N] [--window N] [--batch N] [--idle-secs S] [--tail-secs S]
+//! [--label L] [--pid PID]`
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -20,6 +26,8 @@ struct Opts {
     window: u64,
     batch: u64,
     idle_secs: u64,
+    /// Seconds the load phase's pinger goes on after the last reply.
+    tail_secs: u64,
     label: String,
     /// Server pid: its /proc schedstat is read around each ping.
     pid: Option<u32>,
@@ -32,6 +40,7 @@ fn parse_opts() -> Opts {
         window: 20_000,
         batch: 1_000,
         idle_secs: 5,
+        tail_secs: 3,
         label: "server".into(),
         pid: None,
     };
@@ -49,6 +58,7 @@ fn parse_opts() -> Opts {
             "--window" => o.window = num(),
             "--batch" => o.batch = num(),
             "--idle-secs" => o.idle_secs = num(),
+            "--tail-secs" => o.tail_secs = num(),
             "--label" => o.label = v.clone(),
             "--pid" => o.pid = Some(num() as u32),
             other => panic!("unknown option {other}"),
@@ -74,8 +84,24 @@ struct Sample {
     /// /proc/PID/schedstat: a slow ping with a long wait was the scheduler, not the server.
     run_us: u64,
     wait_us: u64,
+    /// Minor page faults the server took during the round trip (/proc/PID/stat).
+    minflt: u64,
     /// CLOCK_MONOTONIC at the send, to line a stall up with `perf record -k monotonic`.
     mono_ns: u64,
+}
+
+/// Minor page faults of a process so far (field 10 of /proc/PID/stat).
+fn minflt(file: &mut Option<std::fs::File>) -> u64 {
+    use std::io::Seek;
+    let Some(f) = file else { return 0 };
+    let mut s = String::new();
+    if f.rewind().is_err() || f.read_to_string(&mut s).is_err() {
+        return 0;
+    }
+    // Fields after the parenthesised command name: state is field 3, minflt field 10.
+    s.rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().nth(7)?.parse().ok())
+        .unwrap_or(0)
 }
 
 fn mono_ns() -> u64 {
@@ -109,6 +135,7 @@ fn pinger(
     loaded: &AtomicU64,
 ) -> Vec<Sample> {
     let mut sched = pid.and_then(|p| std::fs::File::open(format!("/proc/{p}/schedstat")).ok());
+    let mut stat = pid.and_then(|p| std::fs::File::open(format!("/proc/{p}/stat")).ok());
     let mut s = connect(port);
     let mut buf = [0u8; 64];
     let mut out = Vec::with_capacity(1 << 20);
@@ -116,6 +143,7 @@ fn pinger(
     while !stop.load(Ordering::Relaxed) && dur.is_none_or(|d| start.elapsed() < d) {
         let keys = loaded.load(Ordering::Relaxed);
         let (run0, wait0) = schedstat(&mut sched);
+        let flt0 = minflt(&mut stat);
         let t = Instant::now();
         let mono = mono_ns();
         s.write_all(b"*1\r\n$4\r\nPING\r\n").expect("ping write");
@@ -127,6 +155,7 @@ fn pinger(
         }
         let rtt = t.elapsed();
         let (run1, wait1) = schedstat(&mut sched);
+        let flt1 = minflt(&mut stat);
         assert_eq!(&buf[..7], b"+PONG\r\n");
         out.push(Sample {
             rtt_us: rtt.as_micros() as u64,
@@ -134,6 +163,7 @@ fn pinger(
             keys,
             run_us: run1.saturating_sub(run0) / 1000,
             wait_us: wait1.saturating_sub(wait0) / 1000,
+            minflt: flt1.saturating_sub(flt0),
             mono_ns: mono,
         });
     }
@@ -226,12 +256,13 @@ fn worst(label: &str, samples: &[Sample], n: usize) {
     v.sort_unstable_by_key(|s| std::cmp::Reverse(s.rtt_us));
     for s in v.iter().take(n) {
         println!(
-            "{label:<8} slow  rtt={}ms at={}ms keys_loaded={} server_cpu={}ms server_runq_wait={}ms mono={:.6}",
+            "{label:<8} slow  rtt={}ms at={}ms keys_loaded={} server_cpu={}ms server_runq_wait={}ms server_minflt={} mono={:.6}",
             ms(s.rtt_us),
             s.at_ms,
             s.keys,
             ms(s.run_us),
             ms(s.wait_us),
+            s.minflt,
             s.mono_ns as f64 / 1e9
         );
     }
@@ -257,6 +288,8 @@ fn main() {
     let (port, pid) = (o.port, o.pid);
     let ping = std::thread::spawn(move || pinger(port, pid, &p_stop, None, &p_loaded));
     let took = load(o.port, o.keys, o.window, o.batch, loaded);
+    // Keep pinging a little: the cron finishes a resize in progress on the now idle server.
+    std::thread::sleep(Duration::from_secs(o.tail_secs));
     stop.store(true, Ordering::Relaxed);
     let busy = ping.join().expect("pinger");
     report(&o.label, "load", &busy);
