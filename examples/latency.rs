@@ -251,12 +251,17 @@ fn max_rtt(samples: &[Sample]) -> u64 {
     samples.iter().map(|s| s.rtt_us).max().unwrap_or(0)
 }
 
+/// Prints the `n` slowest pings, then the `n` during which the server used the most CPU.
 fn worst(label: &str, samples: &[Sample], n: usize) {
     let mut v = samples.to_vec();
     v.sort_unstable_by_key(|s| std::cmp::Reverse(s.rtt_us));
-    for s in v.iter().take(n) {
+    let mut by_cpu = samples.to_vec();
+    by_cpu.sort_unstable_by_key(|s| std::cmp::Reverse(s.run_us));
+    let slow = v.iter().take(n).map(|s| ("slow", s));
+    let busy = by_cpu.iter().take(n).map(|s| ("busy", s));
+    for (what, s) in slow.chain(busy) {
         println!(
-            "{label:<8} slow  rtt={}ms at={}ms keys_loaded={} server_cpu={}ms server_runq_wait={}ms server_minflt={} mono={:.6}",
+            "{label:<8} {what}  rtt={}ms at={}ms keys_loaded={} server_cpu={}ms server_runq_wait={}ms server_minflt={} mono={:.6}",
             ms(s.rtt_us),
             s.at_ms,
             s.keys,
