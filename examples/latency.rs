@@ -10,6 +10,9 @@
 //! With `--pid`, each ping also records the server's CPU time, run-queue wait and minor page
 //! faults during the round trip (from /proc), so a slow ping can be told apart: server busy
 //! (CPU), server not scheduled (run-queue wait: another process had the core), memory faults.
+//! schedstat is brought up to date at context switches and scheduler ticks, so for a server that
+//! never sleeps these figures are only good to a tick (4 ms at HZ=250). For turn-exact figures
+//! trace the server: `perf trace -e epoll_wait,recvfrom,munmap,sched:sched_switch -p PID`.
 //!
 //! Usage: `latency --port P [--keys N] [--window N] [--batch N] [--idle-secs S] [--tail-secs S]
 //! [--label L] [--pid PID]`
