@@ -339,7 +339,10 @@ fn del(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn exists(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    let n = args.iter_from(1).filter(|k| db.exists(k, now)).count();
+    let n = args
+        .iter_from(1)
+        .filter(|k| db.lookup_read_notouch(k, now).is_some())
+        .count();
     out.int(n as i64);
     Ok(())
 }
@@ -348,7 +351,7 @@ fn type_(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     let t = db
-        .peek(&args[1], now)
+        .lookup_read_notouch(&args[1], now)
         .map_or("none", |e| e.value.type_name());
     out.simple(t);
     Ok(())
@@ -359,7 +362,7 @@ fn type_(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn ttl_generic(ctx: &mut Ctx<'_>, key: &[u8], unit_ms: i64, absolute: bool) {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    match db.peek(key, now) {
+    match db.lookup_read_notouch(key, now) {
         None => out.int(-2),
         Some(e) if e.expire_ms == crate::db::NO_EXPIRE => out.int(-1),
         Some(e) => {
@@ -399,7 +402,7 @@ fn pexpiretime(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64, relative: bool) -> CmdResult {
     let now = ctx.now_ms;
     let base = if relative { now } else { 0 };
-    let amount = crate::util::parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
+    // Options are checked before the time, as Redis does.
     let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
     for opt in args.iter_from(3) {
         match opt.to_ascii_lowercase().as_slice() {
@@ -424,6 +427,7 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64, relative: bo
             "ERR GT and LT options at the same time are not compatible",
         ));
     }
+    let amount = crate::util::parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
     let invalid = || {
         let name = match (unit_ms, relative) {
             (1000, true) => "expire",
@@ -563,7 +567,12 @@ fn copy(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             "ERR source and destination objects are the same",
         ));
     }
-    let Some(entry) = ctx.srv.db_mut(src_db).peek(src, now).map(|e| e.clone()) else {
+    let Some(entry) = ctx
+        .srv
+        .db_mut(src_db)
+        .lookup_read(src, now)
+        .map(|e| e.clone())
+    else {
         ctx.out.int(0);
         return Ok(());
     };

@@ -119,7 +119,7 @@ fn help(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
 fn encoding(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    match db.peek(&args[2], now) {
+    match db.lookup_read_notouch(&args[2], now) {
         Some(e) => out.bulk(e.value.encoding().as_bytes()),
         None => out.null(),
     }
@@ -129,7 +129,7 @@ fn encoding(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn refcount(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    match db.peek(&args[2], now) {
+    match db.lookup_read_notouch(&args[2], now) {
         Some(e) if is_shared_int(&e.value) => out.int(i32::MAX as i64),
         Some(_) => out.int(1),
         None => out.null(),
@@ -152,7 +152,7 @@ fn idletime(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let uptime = (now - ctx.srv.start_ms) / 1000;
     let (db, out) = ctx.db_out();
-    match db.peek(&args[2], now) {
+    match db.lookup_read_notouch(&args[2], now) {
         Some(e) if is_shared_int(&e.value) => out.int(uptime),
         Some(e) => out.int(lru_idle_seconds(e.lru)),
         None => out.null(),
@@ -162,7 +162,7 @@ fn idletime(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 fn freq(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
-    if ctx.db().peek(&args[2], now).is_none() {
+    if ctx.db().lookup_read_notouch(&args[2], now).is_none() {
         ctx.out.null();
         return Ok(());
     }

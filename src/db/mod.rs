@@ -387,3 +387,23 @@ impl Db {
         slot(&self.dict) + 4
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Read lookups that count keyspace hits/misses without touching the access time (Redis's
+// `LOOKUP_NOTOUCH`: EXISTS, TYPE, TTL, OBJECT).
+
+impl Db {
+    pub fn lookup_read_notouch(&mut self, key: &[u8], now: i64) -> Option<&mut Entry> {
+        self.expire_if_needed(key, now);
+        match self.dict.get_mut(key) {
+            Some(e) => {
+                self.hits += 1;
+                Some(e)
+            }
+            None => {
+                self.misses += 1;
+                None
+            }
+        }
+    }
+}
