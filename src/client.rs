@@ -111,6 +111,8 @@ pub struct Client {
     pub want_write: bool,
     /// In the event loop's write list for this turn.
     pub queued_write: bool,
+    /// In the event loop's list of clients to read again next turn (kept unique).
+    pub queued_read: bool,
     /// Unix seconds since the output has been over the soft limit (0 = it is not).
     obuf_soft_since: i64,
 }
@@ -149,6 +151,7 @@ impl Client {
             state,
             want_write: false,
             queued_write: false,
+            queued_read: false,
             obuf_soft_since: 0,
         }
     }
@@ -178,9 +181,11 @@ impl Client {
             grown[..self.qend].copy_from_slice(&self.query[..self.qend]);
             self.query = grown;
         }
+        // At most READ_CHUNK per read (Redis's PROTO_IOBUF_LEN), so one pipelining client
+        // cannot hog a loop turn.
         let end = match big {
             Some(_) => self.qend + want,
-            None => self.query.len(),
+            None => (self.qend + READ_CHUNK).min(self.query.len()),
         };
         let room = &mut self.query[self.qend..end];
         let cap = room.len();

@@ -151,6 +151,9 @@ impl EventLoop {
             // Clients carried over from the last turn go first, then this turn's events.
             std::mem::swap(&mut reads, &mut self.pending_reads);
             for t in reads.drain(..) {
+                if let Some(Some(c)) = self.srv.clients.get_mut(t) {
+                    c.queued_read = false;
+                }
                 self.handle_read(t);
             }
             for ev in events.iter() {
@@ -282,7 +285,8 @@ impl EventLoop {
                     free = true;
                 } else {
                     c.process_input(&mut self.srv);
-                    if full && !c.state.close_after_reply {
+                    if full && !c.state.close_after_reply && !c.queued_read {
+                        c.queued_read = true;
                         self.pending_reads.push(t);
                     }
                 }
