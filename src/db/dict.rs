@@ -167,6 +167,7 @@ impl<K, V> Arena<K, V> {
         self.chunks.capacity() * size_of::<Vec<Slot<K, V>>>() + slots * size_of::<Slot<K, V>>()
     }
 
+    #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = &Slot<K, V>> {
         self.chunks.iter().flatten()
     }
@@ -525,8 +526,12 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
     }
 
     /// All entries, in unspecified order.
-    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.arena.iter().map(|s| (&s.key, &s.val))
+    pub fn iter(&self) -> Iter<'_, K, V> {
+        Iter {
+            chunks: self.arena.chunks.iter(),
+            cur: [].iter(),
+            left: self.arena.len,
+        }
     }
 
     /// All entries with mutable values, in unspecified order.
@@ -649,6 +654,34 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
 pub const fn slot_overhead<K, V>() -> usize {
     size_of::<Slot<K, V>>() - size_of::<K>() - size_of::<V>()
 }
+
+/// Iterator over a dict's entries, from [`Dict::iter`].
+pub struct Iter<'a, K, V> {
+    chunks: std::slice::Iter<'a, Vec<Slot<K, V>>>,
+    cur: std::slice::Iter<'a, Slot<K, V>>,
+    left: usize,
+}
+
+impl<'a, K, V> Iterator for Iter<'a, K, V> {
+    type Item = (&'a K, &'a V);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(s) = self.cur.next() {
+                self.left -= 1;
+                return Some((&s.key, &s.val));
+            }
+            self.cur = self.chunks.next()?.iter();
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<K, V> ExactSizeIterator for Iter<'_, K, V> {}
 
 /// A view into one key's place in a [`Dict`], from [`Dict::entry`].
 pub enum Entry<'a, K, V> {

@@ -5,6 +5,7 @@ pub mod dict;
 pub mod expire;
 pub mod hash;
 pub mod list;
+pub mod sbytes;
 pub mod set;
 pub mod value;
 pub mod zset;
