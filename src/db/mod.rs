@@ -12,6 +12,7 @@ pub mod zset;
 
 use crate::error::CmdError;
 use dict::Dict;
+use sbytes::SmallBytes;
 pub use value::{StrValue, Value};
 
 /// No expire set.
@@ -56,7 +57,9 @@ pub fn update_lru_clock() -> u32 {
 /// One logical database.
 #[derive(Default)]
 pub struct Db {
-    dict: Dict<Box<[u8]>, Entry>,
+    /// Keys inline up to 15 bytes: with the 40-byte [`Entry`] and the dict's 8-byte hash and
+    /// link, a short key costs one 64-byte arena slot plus a 4-byte bucket.
+    dict: Dict<SmallBytes, Entry>,
     /// Number of keys with an expire set.
     expires: usize,
     pub hits: u64,
@@ -234,7 +237,7 @@ impl Db {
     pub fn random_key(&mut self, now: i64) -> Option<Box<[u8]>> {
         loop {
             let (k, e) = self.dict.random_entry()?;
-            let key = k.clone();
+            let key = k.to_box();
             if e.expire_ms == NO_EXPIRE || e.expire_ms > now {
                 return Some(key);
             }
