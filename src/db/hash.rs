@@ -256,6 +256,18 @@ impl Hash {
                     }
                 }
             }
+            Enc::Table(t) if count.saturating_mul(3) <= n => {
+                // Few picks from many: random positions, rejecting repeats.
+                let mut picked = std::collections::HashSet::with_capacity(count);
+                while picked.len() < count {
+                    let p = rng.below(n);
+                    if picked.insert(p)
+                        && let Some((k, v)) = t.get_at(p)
+                    {
+                        f(k, v);
+                    }
+                }
+            }
             Enc::Table(t) => {
                 // Partial Fisher-Yates over the dict's dense positions.
                 let mut pos: Vec<u32> = (0..n as u32).collect();
@@ -738,11 +750,16 @@ mod tests {
         assert_eq!(seen.len(), 1000);
         assert!(seen.iter().all(|(k, v)| h.get(k) == Some(&v[..])));
         let mut rng = Rng::from_entropy();
-        let mut got = Vec::new();
-        h.random_distinct_pairs(&mut rng, 1000, |k, _| got.push(k.to_vec()));
-        got.sort();
-        got.dedup();
-        assert_eq!(got.len(), 1000);
+        for count in [1, 10, 333, 334, 999, 1000, 5000] {
+            let mut got = Vec::new();
+            h.random_distinct_pairs(&mut rng, count, |k, v| {
+                assert_eq!(h.get(k), Some(v));
+                got.push(k.to_vec());
+            });
+            got.sort();
+            got.dedup();
+            assert_eq!(got.len(), count.min(1000));
+        }
     }
 
     #[test]
