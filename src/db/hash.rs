@@ -8,7 +8,7 @@
 //!   `hash-max-listpack-entries` fields and no field or value is longer than
 //!   `hash-max-listpack-value` bytes.
 //! - **hashtable**: the incremental-rehash [`Dict`], fields and values as [`SmallBytes`] (inline
-//!   up to 15 bytes, so a short pair costs no allocation beyond its 40-byte dict slot).
+//!   up to 15 bytes, so a short pair costs no allocation beyond its 36-byte dict slot).
 //!   Exceeding either limit converts to it; a hash never converts back (as in Redis).
 //!
 //! A `Hash` is 16 bytes, so it fits in a keyspace [`Value`](super::Value) without a box.

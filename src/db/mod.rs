@@ -12,7 +12,7 @@ pub mod zset;
 
 use crate::error::CmdError;
 use dict::Dict;
-use sbytes::SmallBytes;
+use sbytes::KeyBytes;
 pub use value::{StrValue, Value};
 
 /// No expire set.
@@ -57,9 +57,9 @@ pub fn update_lru_clock() -> u32 {
 /// One logical database.
 #[derive(Default)]
 pub struct Db {
-    /// Keys inline up to 15 bytes: with the 40-byte [`Entry`] and the dict's 8-byte hash and
-    /// link, a short key costs one 64-byte arena slot plus a 4-byte bucket.
-    dict: Dict<SmallBytes, Entry>,
+    /// Keys inline up to 19 bytes: with the 40-byte [`Entry`] and the dict's 4-byte link, a
+    /// short key costs one 64-byte arena slot plus a 4-byte bucket.
+    dict: Dict<KeyBytes, Entry>,
     /// Number of keys with an expire set.
     expires: usize,
     pub hits: u64,

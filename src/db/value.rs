@@ -177,6 +177,12 @@ mod tests {
         assert_eq!(size_of::<StrValue>(), 24);
         assert_eq!(size_of::<Value>(), 24);
         assert_eq!(size_of::<super::super::Entry>(), 40);
+        // A keyspace dict slot (key inline up to 19 bytes, entry, link) and a hash-table slot.
+        use super::super::{Entry, dict::slot_overhead, sbytes::*};
+        let slot = size_of::<KeyBytes>() + size_of::<Entry>() + slot_overhead::<KeyBytes, Entry>();
+        assert_eq!(slot, 64);
+        let pair = 2 * size_of::<SmallBytes>() + slot_overhead::<SmallBytes, SmallBytes>();
+        assert_eq!(pair, 36);
     }
 
     #[test]
