@@ -301,7 +301,9 @@ fn create_list<'a>(
     now: i64,
     (fill, depth): (i64, i64),
 ) -> Result<&'a mut List, CmdError> {
-    let e = db.entry_or_insert(key, now, || Value::List(List::with_options(fill, depth)));
+    let e = db.entry_or_insert(key, now, || {
+        Value::List(Box::new(List::with_options(fill, depth)))
+    });
     e.lru = crate::db::lru_clock();
     e.as_list_mut()
 }

@@ -167,7 +167,9 @@ const BOX: usize = size_of::<Box<[u8]>>();
 fn value_bytes(v: &Value, samples: usize) -> usize {
     match v {
         Value::Str(StrValue::Int(_)) => 0,
-        Value::Str(StrValue::Bytes { data, .. }) => data.capacity(),
+        Value::Str(StrValue::Inline { .. }) => 0,
+        Value::Str(StrValue::Heap(b)) => b.len(),
+        Value::Str(StrValue::Raw(v)) => size_of::<Vec<u8>>() + v.capacity(),
         Value::List(l) => l.alloc_bytes(),
         Value::Set(s) => set_bytes(s, samples),
         Value::ZSet(z) => zset_bytes(z, samples),

@@ -363,7 +363,9 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     let first = args.get(2);
-    let e = db.entry_or_insert(&args[1], now, || Value::Set(Set::for_first(first)));
+    let e = db.entry_or_insert(&args[1], now, || {
+        Value::Set(Box::new(Set::for_first(first)))
+    });
     e.lru = crate::db::lru_clock();
     let s = e.as_set_mut()?;
     let mut added = 0;
@@ -596,7 +598,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         return Ok(());
     }
     db.remove_if_empty(src);
-    let d = db.entry_or_insert(dst, now, || Value::Set(Set::for_first(m)));
+    let d = db.entry_or_insert(dst, now, || Value::Set(Box::new(Set::for_first(m))));
     d.as_set_mut()?.add(m, max);
     out.int(1);
     Ok(())
@@ -639,7 +641,7 @@ fn peek_set<'a>(db: &'a mut Db, key: &[u8], now: i64) -> Option<&'a mut Set> {
 fn store(db: &mut Db, out: &mut Reply, dst: &[u8], s: Set) {
     let n = s.len();
     if n > 0 {
-        db.set(dst, Value::Set(s));
+        db.set(dst, Value::Set(Box::new(s)));
     } else {
         db.remove(dst);
     }

@@ -206,7 +206,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
                         max_entries: 0,
                         max_value: 0,
                     };
-                    *z = ZSet::from_vec(v, sl);
+                    **z = ZSet::from_vec(v, sl);
                 }
                 (Kind::ZSet, z.len())
             }
@@ -388,7 +388,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
                 }
             }
             if outlen > 0 {
-                db.set(dst, Value::List(l));
+                db.set(dst, Value::List(Box::new(l)));
             } else {
                 db.remove(dst);
             }

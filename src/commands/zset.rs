@@ -922,7 +922,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, zincrby: bool) -> CmdResult 
         None => Some(ZSet::new()),
     };
     if let Some(z) = z {
-        db.set(key, Value::ZSet(z));
+        db.set(key, Value::ZSet(Box::new(z)));
     }
     let Some(Ok(z)) = db.lookup_write(key, now).map(|e| e.as_zset_mut()) else {
         return Err(CmdError::WrongType);
@@ -1235,7 +1235,7 @@ fn zrange_generic(
             out.int(0);
         } else {
             let count = picked.len();
-            db.set(dst, Value::ZSet(ZSet::from_vec(picked, lim)));
+            db.set(dst, Value::ZSet(Box::new(ZSet::from_vec(picked, lim))));
             out.int(count as i64);
         }
         return Ok(());
@@ -1813,7 +1813,7 @@ fn setop_generic(
             out.int(0);
         } else {
             let n = result.len();
-            db.set(key, Value::ZSet(ZSet::from_vec(result, lim)));
+            db.set(key, Value::ZSet(Box::new(ZSet::from_vec(result, lim))));
             out.int(n as i64);
         }
         return Ok(());

@@ -9,16 +9,19 @@
 //!
 //! The layout is more compact than Redis's: entries live densely in a chunked arena (no per-entry
 //! allocation, iteration is a linear walk, a random entry is a uniform index) and chains link them
-//! by `u32` position, so a bucket costs 4 bytes and an entry 8 bytes (its 32-bit hash and next
-//! link) beyond its key and value. Removal moves the arena's last entry into the hole and relinks
-//! it, so positions are only stable until the next insert or removal. At most 2^32 - 2 entries
-//! (Redis documents 2^32 keys per instance).
+//! by `u32` position, so a bucket costs 4 bytes and an entry 4 bytes (its next link) beyond its
+//! key and value, plus 4 for the key's cached 32-bit hash when the key type asks for it (see
+//! [`DictKey`]: heap keys cache it, so rehashing and mismatches need not read the key; inline
+//! keys do not, keeping slots tight, and a rehash step recomputes their hash as Redis does).
+//! Removal moves the arena's last entry into the hole and relinks it, so positions are only
+//! stable until the next insert or removal. At most 2^32 - 2 entries (Redis documents 2^32 keys
+//! per instance).
 //!
 //! Where an entry lives is decided by its hash alone: while rehashing, an entry whose old-table
 //! bucket is below the rehash index is in the new table, otherwise in the old one (inserts follow
 //! the same rule). So a lookup probes exactly one chain.
 //!
-//! Keys are byte strings (`K: Borrow<[u8]>`), hashed with SipHash-1-3 under a random per-process
+//! Keys are byte strings (`K: DictKey`, which is `Borrow<[u8]>`), hashed with SipHash-1-3 under a random per-process
 //! key (clients choose the keys, so the hash must resist collision flooding).
 
 use std::borrow::Borrow;
@@ -53,21 +56,75 @@ fn resize_allowed() -> bool {
     RESIZE_ALLOWED.load(Ordering::Relaxed)
 }
 
+/// A dict key type: its bytes, and whether each slot caches the key's hash.
+pub trait DictKey: Borrow<[u8]> {
+    /// `u32` to cache the hash in the slot, `()` to recompute it when needed.
+    type Hash: HashCache;
+}
+
+/// A slot's cached hash, or nothing.
+pub trait HashCache: Copy + fmt::Debug {
+    fn new(h: u32) -> Self;
+    fn get(self) -> Option<u32>;
+}
+
+impl HashCache for u32 {
+    #[inline]
+    fn new(h: u32) -> Self {
+        h
+    }
+
+    #[inline]
+    fn get(self) -> Option<u32> {
+        Some(self)
+    }
+}
+
+impl HashCache for () {
+    #[inline]
+    fn new(_: u32) -> Self {}
+
+    #[inline]
+    fn get(self) -> Option<u32> {
+        None
+    }
+}
+
+/// Heap keys: the hash fits in the slot's padding, and saves reading the key on rehash.
+impl DictKey for Box<[u8]> {
+    type Hash = u32;
+}
+
+/// Inline keys: the bytes are in the slot already; 4 bytes matter more.
+impl<const N: usize> DictKey for super::sbytes::InlineBytes<N> {
+    type Hash = ();
+}
+
 /// One stored entry. Links are `position + 1`; 0 ends a chain.
 #[derive(Clone)]
-struct Slot<K, V> {
+struct Slot<K: DictKey, V> {
     key: K,
     val: V,
-    /// Low 32 bits of the key's hash: picks buckets in both tables without rehashing the key.
-    hash: u32,
+    hash: K::Hash,
     next: u32,
+}
+
+impl<K: DictKey, V> Slot<K, V> {
+    /// The key's dict hash, cached or recomputed.
+    #[inline]
+    fn hash(&self) -> u32 {
+        match self.hash.get() {
+            Some(h) => h,
+            None => hash32(self.key.borrow()),
+        }
+    }
 }
 
 /// Entries stored densely at positions `0..len`, in chunks of a fixed power-of-two size so that
 /// growth never copies the whole set and never leaves more than one chunk of slack. The first
 /// chunk grows by doubling, so small dicts stay small.
 #[derive(Clone)]
-struct Arena<K, V> {
+struct Arena<K: DictKey, V> {
     chunks: Vec<Vec<Slot<K, V>>>,
     len: usize,
 }
@@ -85,7 +142,7 @@ const fn chunk_shift(slot_size: usize) -> u32 {
     }
 }
 
-impl<K, V> Arena<K, V> {
+impl<K: DictKey, V> Arena<K, V> {
     const SHIFT: u32 = chunk_shift(size_of::<Slot<K, V>>());
     const CHUNK: usize = 1 << Self::SHIFT;
 
@@ -167,6 +224,7 @@ impl<K, V> Arena<K, V> {
         self.chunks.capacity() * size_of::<Vec<Slot<K, V>>>() + slots * size_of::<Slot<K, V>>()
     }
 
+    #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = &Slot<K, V>> {
         self.chunks.iter().flatten()
     }
@@ -178,7 +236,7 @@ impl<K, V> Arena<K, V> {
 
 /// A hash table from byte-string keys to `V`. See the module docs.
 #[derive(Clone)]
-pub struct Dict<K, V> {
+pub struct Dict<K: DictKey, V> {
     arena: Arena<K, V>,
     /// Bucket heads (links). `ht[1]` is non-empty only while rehashing from `ht[0]` into it.
     ht: [Box<[u32]>; 2],
@@ -191,7 +249,7 @@ pub struct Dict<K, V> {
     moved_buckets: u64,
 }
 
-impl<K, V> Default for Dict<K, V> {
+impl<K: DictKey, V> Default for Dict<K, V> {
     fn default() -> Self {
         Dict {
             arena: Arena::new(),
@@ -204,7 +262,7 @@ impl<K, V> Default for Dict<K, V> {
     }
 }
 
-impl<K: Borrow<[u8]> + fmt::Debug, V: fmt::Debug> fmt::Debug for Dict<K, V> {
+impl<K: DictKey + fmt::Debug, V: fmt::Debug> fmt::Debug for Dict<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
@@ -215,7 +273,7 @@ fn empty_table(size: usize) -> Box<[u32]> {
     vec![0u32; size].into_boxed_slice()
 }
 
-impl<K: Borrow<[u8]>, V> Dict<K, V> {
+impl<K: DictKey, V> Dict<K, V> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -258,7 +316,7 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
         while cur != 0 {
             let pos = cur as usize - 1;
             let s = self.arena.get(pos);
-            if s.hash == h && s.key.borrow() == key {
+            if s.hash.get().is_none_or(|c| c == h) && s.key.borrow() == key {
                 return Some(pos);
             }
             cur = s.next;
@@ -306,7 +364,11 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
         self.rehash(1);
         let h = hash32(key);
         match self.find(key, h) {
-            Some(pos) => Entry::Occupied(OccupiedEntry { dict: self, pos }),
+            Some(pos) => Entry::Occupied(OccupiedEntry {
+                dict: self,
+                pos,
+                hash: h,
+            }),
             None => Entry::Vacant(VacantEntry {
                 dict: self,
                 hash: h,
@@ -324,7 +386,7 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
         self.arena.push(Slot {
             key,
             val,
-            hash: h,
+            hash: HashCache::new(h),
             next,
         });
         if t == 0 {
@@ -337,8 +399,9 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
     /// shrink when the table falls under 10% full.
     pub fn remove(&mut self, key: &[u8]) -> Option<(K, V)> {
         self.rehash(1);
-        let pos = self.find(key, hash32(key))?;
-        let out = self.remove_at(pos);
+        let h = hash32(key);
+        let pos = self.find(key, h)?;
+        let out = self.remove_at(pos, h);
         self.shrink_if_needed();
         Some(out)
     }
@@ -361,9 +424,10 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
         }
     }
 
-    /// Unlinks and removes the entry at `pos`, filling the hole with the last entry.
-    fn remove_at(&mut self, pos: usize) -> (K, V) {
-        let Slot { hash, next, .. } = *self.arena.get(pos);
+    /// Unlinks and removes the entry at `pos` (whose key hashes to `hash`), filling the hole
+    /// with the last entry.
+    fn remove_at(&mut self, pos: usize, hash: u32) -> (K, V) {
+        let next = self.arena.get(pos).next;
         let (t, link) = self.link_to(pos, hash);
         *link = next;
         if t == 0 {
@@ -371,7 +435,7 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
         }
         let last = self.arena.len - 1;
         if pos != last {
-            let last_hash = self.arena.get(last).hash;
+            let last_hash = self.arena.get(last).hash();
             *self.link_to(last, last_hash).1 = pos as u32 + 1;
         }
         let s = self.arena.swap_remove(pos);
@@ -387,7 +451,8 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
                 pos += 1;
             } else {
                 // The last entry moves into `pos`; look at it next.
-                self.remove_at(pos);
+                let h = s.hash();
+                self.remove_at(pos, h);
             }
         }
         self.shrink_if_needed();
@@ -503,7 +568,7 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
             while cur != 0 {
                 let s = self.arena.get_mut(cur as usize - 1);
                 let next = s.next;
-                let b = s.hash as usize & mask1;
+                let b = s.hash() as usize & mask1;
                 s.next = t1[b];
                 t1[b] = cur;
                 cur = next;
@@ -525,8 +590,12 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
     }
 
     /// All entries, in unspecified order.
-    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.arena.iter().map(|s| (&s.key, &s.val))
+    pub fn iter(&self) -> Iter<'_, K, V> {
+        Iter {
+            chunks: self.arena.chunks.iter(),
+            cur: [].iter(),
+            left: self.arena.len,
+        }
     }
 
     /// All entries with mutable values, in unspecified order.
@@ -644,31 +713,60 @@ impl<K: Borrow<[u8]>, V> Dict<K, V> {
     }
 }
 
-/// Per-entry bytes a dict adds beyond `K` and `V` in its arena slot (hash and chain link);
+/// Per-entry bytes a dict adds beyond `K` and `V` in its arena slot (chain link and padding);
 /// buckets add 4–8 bytes more per entry depending on the load factor.
-pub const fn slot_overhead<K, V>() -> usize {
+pub const fn slot_overhead<K: DictKey, V>() -> usize {
     size_of::<Slot<K, V>>() - size_of::<K>() - size_of::<V>()
 }
 
+/// Iterator over a dict's entries, from [`Dict::iter`].
+pub struct Iter<'a, K: DictKey, V> {
+    chunks: std::slice::Iter<'a, Vec<Slot<K, V>>>,
+    cur: std::slice::Iter<'a, Slot<K, V>>,
+    left: usize,
+}
+
+impl<'a, K: DictKey, V> Iterator for Iter<'a, K, V> {
+    type Item = (&'a K, &'a V);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(s) = self.cur.next() {
+                self.left -= 1;
+                return Some((&s.key, &s.val));
+            }
+            self.cur = self.chunks.next()?.iter();
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<K: DictKey, V> ExactSizeIterator for Iter<'_, K, V> {}
+
 /// A view into one key's place in a [`Dict`], from [`Dict::entry`].
-pub enum Entry<'a, K, V> {
+pub enum Entry<'a, K: DictKey, V> {
     Occupied(OccupiedEntry<'a, K, V>),
     Vacant(VacantEntry<'a, K, V>),
 }
 
 /// An existing entry.
-pub struct OccupiedEntry<'a, K, V> {
+pub struct OccupiedEntry<'a, K: DictKey, V> {
     dict: &'a mut Dict<K, V>,
     pos: usize,
+    hash: u32,
 }
 
 /// A missing key, ready to insert.
-pub struct VacantEntry<'a, K, V> {
+pub struct VacantEntry<'a, K: DictKey, V> {
     dict: &'a mut Dict<K, V>,
     hash: u32,
 }
 
-impl<'a, K: Borrow<[u8]>, V> Entry<'a, K, V> {
+impl<'a, K: DictKey, V> Entry<'a, K, V> {
     /// The value, inserting the key and value `make` builds if absent (`make` must return the
     /// key that was looked up).
     pub fn or_insert_with(self, make: impl FnOnce() -> (K, V)) -> &'a mut V {
@@ -682,7 +780,7 @@ impl<'a, K: Borrow<[u8]>, V> Entry<'a, K, V> {
     }
 }
 
-impl<'a, K: Borrow<[u8]>, V> OccupiedEntry<'a, K, V> {
+impl<'a, K: DictKey, V> OccupiedEntry<'a, K, V> {
     pub fn key(&self) -> &K {
         &self.dict.arena.get(self.pos).key
     }
@@ -706,13 +804,13 @@ impl<'a, K: Borrow<[u8]>, V> OccupiedEntry<'a, K, V> {
 
     /// Removes the entry (and may start a shrink, as [`Dict::remove`] does).
     pub fn remove(self) -> (K, V) {
-        let out = self.dict.remove_at(self.pos);
+        let out = self.dict.remove_at(self.pos, self.hash);
         self.dict.shrink_if_needed();
         out
     }
 }
 
-impl<'a, K: Borrow<[u8]>, V> VacantEntry<'a, K, V> {
+impl<'a, K: DictKey, V> VacantEntry<'a, K, V> {
     /// Inserts `key` (which must be the key looked up) with `val`.
     pub fn insert(self, key: K, val: V) -> &'a mut V {
         debug_assert_eq!(
@@ -868,7 +966,7 @@ mod tests {
         key(n).into_boxed_slice()
     }
 
-    impl<K: Borrow<[u8]>, V> Dict<K, V> {
+    impl<K: DictKey, V> Dict<K, V> {
         /// Checks every structural invariant: each entry is reachable exactly once, from the chain
         /// its hash and the rehash index select; counts and hashes agree.
         fn check(&self) {
@@ -887,8 +985,9 @@ mod tests {
                         assert!(!reached[pos], "entry {pos} linked twice");
                         reached[pos] = true;
                         let s = self.arena.get(pos);
-                        assert_eq!(s.hash, hash32(s.key.borrow()), "stale hash");
-                        assert_eq!(self.bucket_of(s.hash), (t, b), "entry in the wrong chain");
+                        let h = hash32(s.key.borrow());
+                        assert_eq!(s.hash(), h, "stale hash");
+                        assert_eq!(self.bucket_of(h), (t, b), "entry in the wrong chain");
                         if t == 0 {
                             in_t0 += 1;
                         }
@@ -907,10 +1006,10 @@ mod tests {
         }
     }
 
-    fn assert_same(d: &D, m: &HashMap<Vec<u8>, u64>, ctx: &str) {
+    fn assert_same<K: DictKey>(d: &Dict<K, u64>, m: &HashMap<Vec<u8>, u64>, ctx: &str) {
         d.check();
         assert_eq!(d.len(), m.len(), "{ctx}");
-        let got: HashMap<Vec<u8>, u64> = d.iter().map(|(k, v)| (k.to_vec(), *v)).collect();
+        let got: HashMap<Vec<u8>, u64> = d.iter().map(|(k, v)| (k.borrow().to_vec(), *v)).collect();
         assert_eq!(&got, m, "{ctx}");
     }
 
@@ -981,12 +1080,22 @@ mod tests {
     /// that empty it, so grow and shrink rehashes start and run while everything else happens.
     #[test]
     fn matches_hashmap_model() {
+        model_test::<Box<[u8]>>();
+    }
+
+    /// The same with inline keys, whose slots do not cache the hash.
+    #[test]
+    fn matches_hashmap_model_inline_keys() {
+        model_test::<crate::db::sbytes::KeyBytes>();
+    }
+
+    fn model_test<K: DictKey + From<Vec<u8>> + PartialEq + fmt::Debug>() {
         let _policy = default_policy();
         let mut grows = 0;
         let mut shrinks = 0;
         for seed in 0..48 {
             let mut rng = Rng::new(seed);
-            let mut d = D::new();
+            let mut d = Dict::<K, u64>::new();
             let mut m: HashMap<Vec<u8>, u64> = HashMap::new();
             let space = [8, 200, 3000, 20000][seed as usize % 4];
             for step in 0..8000 {
@@ -1002,11 +1111,11 @@ mod tests {
                     }
                     0..=9 => assert_eq!(d.insert(k.clone().into(), val), m.insert(k, val), "{ctx}"),
                     10..=54 if !growing => {
-                        let want = m.remove(&k).map(|v| (k.clone().into_boxed_slice(), v));
+                        let want = m.remove(&k).map(|v| (K::from(k.clone()), v));
                         assert_eq!(d.remove(&k), want, "{ctx}");
                     }
                     10..=19 => {
-                        let want = m.remove(&k).map(|v| (k.clone().into_boxed_slice(), v));
+                        let want = m.remove(&k).map(|v| (K::from(k.clone()), v));
                         assert_eq!(d.remove(&k), want, "{ctx}");
                     }
                     55..=69 => assert_eq!(d.get(&k), m.get(&k), "{ctx}"),
@@ -1035,18 +1144,18 @@ mod tests {
                     }
                     96 => {
                         if let Some((k, v)) = d.random_entry() {
-                            assert_eq!(m.get(&k[..]), Some(v), "{ctx}");
+                            assert_eq!(m.get(k.borrow()), Some(v), "{ctx}");
                         }
                         let mut seen = HashSet::new();
                         let got = d.sample(rng.below(30), |k, v| {
-                            assert_eq!(m.get(&k[..]), Some(v));
-                            assert!(seen.insert(k.to_vec()), "sample repeated a key");
+                            assert_eq!(m.get(k.borrow()), Some(v));
+                            assert!(seen.insert(k.borrow().to_vec()), "sample repeated a key");
                         });
                         assert_eq!(got, seen.len());
                     }
                     97 => {
                         let r = rng.next();
-                        d.retain(|k, _| !(hash32(k) as u64 ^ r).is_multiple_of(8));
+                        d.retain(|k, _| !(hash32(k.borrow()) as u64 ^ r).is_multiple_of(8));
                         m.retain(|k, _| !(hash32(k) as u64 ^ r).is_multiple_of(8));
                         assert_same(&d, &m, &ctx);
                     }
@@ -1128,7 +1237,7 @@ mod tests {
         assert!(d.memory_usage() < 4096, "{}", d.memory_usage());
     }
 
-    fn scan_all<K: Borrow<[u8]>, V>(d: &Dict<K, V>) -> HashMap<Vec<u8>, usize> {
+    fn scan_all<K: DictKey, V>(d: &Dict<K, V>) -> HashMap<Vec<u8>, usize> {
         let mut seen = HashMap::new();
         let mut cursor = 0;
         loop {

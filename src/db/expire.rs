@@ -71,7 +71,7 @@ impl Db {
         let want = KEYS_PER_LOOP.min(self.expires);
         let max_buckets = want * 20;
         let (mut sampled, mut ttl_sum, mut buckets) = (0usize, 0i64, 0usize);
-        let mut doomed: Vec<Box<[u8]>> = Vec::new();
+        let mut doomed: Vec<super::sbytes::KeyBytes> = Vec::new();
         let mut cursor = self.expire_cursor;
         while sampled < want && buckets < max_buckets {
             cursor = self.dict.scan(cursor, |k, e| {

@@ -1,16 +1,20 @@
 //! Hash values in Redis's two encodings (the API half of `t_hash.c`).
 //!
-//! - **listpack**: one flat buffer of `field, value, field, value, ...`, each a varint length
-//!   followed by its bytes, scanned linearly. Order is insertion order; an update rewrites the
-//!   value in place; a delete closes the gap. Used while the hash has at most
+//! - **listpack**: one exact-size flat buffer: a 4-byte pair count, then `field, value, field,
+//!   value, ...`, each a varint length followed by its bytes, scanned linearly. Order is
+//!   insertion order; an update rewrites the value in place; a delete closes the gap. Every
+//!   change reallocates to the exact size (as Redis's listpack does), so a small hash costs one
+//!   allocation with no spare capacity. Used while the hash has at most
 //!   `hash-max-listpack-entries` fields and no field or value is longer than
 //!   `hash-max-listpack-value` bytes.
-//! - **hashtable**: O(1) per field. Exceeding either limit converts to it; a hash never converts
-//!   back (as in Redis). The table is private to this file so the std `HashMap` can be swapped
-//!   for the incremental-rehash dict without touching callers.
+//! - **hashtable**: the incremental-rehash [`Dict`], fields and values as [`SmallBytes`] (inline
+//!   up to 15 bytes, so a short pair costs no allocation beyond its 36-byte dict slot).
+//!   Exceeding either limit converts to it; a hash never converts back (as in Redis).
+//!
+//! A `Hash` is 16 bytes, so it fits in a keyspace [`Value`](super::Value) without a box.
 
-use std::collections::HashMap;
-
+use super::dict::{self, Dict};
+use super::sbytes::SmallBytes;
 use crate::util::Rng;
 
 /// The conversion thresholds (`hash-max-listpack-entries`, `hash-max-listpack-value`).
@@ -37,7 +41,7 @@ impl Default for Limits {
 /// Redis converts rather than let a listpack grow past 1 GB (`LISTPACK_MAX_SAFETY_SIZE`).
 const LISTPACK_MAX_SAFETY_SIZE: usize = 1 << 30;
 
-type Table = HashMap<Box<[u8]>, Box<[u8]>>;
+type Table = Dict<SmallBytes, SmallBytes>;
 
 /// A hash value.
 #[derive(Clone)]
@@ -48,7 +52,7 @@ pub struct Hash {
 #[derive(Clone)]
 enum Enc {
     Listpack(Listpack),
-    Table(Table),
+    Table(Box<Table>),
 }
 
 impl Default for Hash {
@@ -75,7 +79,7 @@ impl Hash {
 
     pub fn len(&self) -> usize {
         match &self.enc {
-            Enc::Listpack(lp) => lp.pairs,
+            Enc::Listpack(lp) => lp.pairs(),
             Enc::Table(t) => t.len(),
         }
     }
@@ -132,18 +136,18 @@ impl Hash {
         match &mut self.enc {
             Enc::Listpack(lp) => {
                 let added = lp.set(field, value);
-                if lp.pairs > lim.max_entries {
+                if lp.pairs() > lim.max_entries {
                     self.convert();
                 }
                 added
             }
-            Enc::Table(t) => match t.get_mut(field) {
-                Some(v) => {
-                    *v = value.into();
+            Enc::Table(t) => match t.entry(field) {
+                dict::Entry::Occupied(mut o) => {
+                    o.insert(value.into());
                     false
                 }
-                None => {
-                    t.insert(field.into(), value.into());
+                dict::Entry::Vacant(v) => {
+                    v.insert(field.into(), value.into());
                     true
                 }
             },
@@ -170,33 +174,59 @@ impl Hash {
     /// All pairs in encoding order (insertion order for a listpack, table order otherwise).
     pub fn iter(&self) -> Iter<'_> {
         match &self.enc {
-            Enc::Listpack(lp) => Iter::Listpack(lp.iter(), lp.pairs),
+            Enc::Listpack(lp) => Iter::Listpack(lp.iter(), lp.pairs()),
             Enc::Table(t) => Iter::Table(t.iter()),
         }
     }
 
+    /// One HSCAN step: a listpack returns every pair and cursor 0; the hashtable walks the
+    /// dict's reverse-binary cursor (see [`Dict::scan`]).
+    pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8], &[u8])) -> u64 {
+        match &self.enc {
+            Enc::Listpack(lp) => {
+                lp.iter().for_each(|(k, v)| f(k, v));
+                0
+            }
+            Enc::Table(t) => t.scan(cursor, |k, v| f(k, v)),
+        }
+    }
+
     /// One uniformly random pair, or None if empty.
-    ///
-    /// A linear scan: cheap for a (size-bounded) listpack, O(n) for the table until the custom
-    /// dict with random bucket access replaces `HashMap`.
     pub fn random_pair(&self, rng: &mut Rng) -> Option<(&[u8], &[u8])> {
         let n = self.len();
         if n == 0 {
             return None;
         }
-        self.iter().nth(rng.below(n))
+        match &self.enc {
+            Enc::Listpack(lp) => lp.iter().nth(rng.below(n)),
+            Enc::Table(t) => t.get_at(rng.below(n)).map(|(k, v)| (&k[..], &v[..])),
+        }
     }
 
     /// Calls `f` with `count` uniformly random pairs, repetitions allowed (HRANDFIELD with a
     /// negative count). Does nothing on an empty hash.
     pub fn random_pairs(&self, rng: &mut Rng, count: u64, mut f: impl FnMut(&[u8], &[u8])) {
-        let all: Vec<(&[u8], &[u8])> = self.iter().collect();
-        if all.is_empty() {
-            return;
-        }
-        for _ in 0..count {
-            let (k, v) = all[rng.below(all.len())];
-            f(k, v);
+        match &self.enc {
+            Enc::Listpack(lp) => {
+                let all: Vec<(&[u8], &[u8])> = lp.iter().collect();
+                if all.is_empty() {
+                    return;
+                }
+                for _ in 0..count {
+                    let (k, v) = all[rng.below(all.len())];
+                    f(k, v);
+                }
+            }
+            Enc::Table(t) => {
+                if t.is_empty() {
+                    return;
+                }
+                for _ in 0..count {
+                    if let Some((k, v)) = t.get_at(rng.below(t.len())) {
+                        f(k, v);
+                    }
+                }
+            }
         }
     }
 
@@ -226,15 +256,27 @@ impl Hash {
                     }
                 }
             }
+            Enc::Table(t) if count.saturating_mul(3) <= n => {
+                // Few picks from many: random positions, rejecting repeats.
+                let mut picked = std::collections::HashSet::with_capacity(count);
+                while picked.len() < count {
+                    let p = rng.below(n);
+                    if picked.insert(p)
+                        && let Some((k, v)) = t.get_at(p)
+                    {
+                        f(k, v);
+                    }
+                }
+            }
             Enc::Table(t) => {
-                // Partial Fisher-Yates over references to the pairs.
-                let mut all: Vec<(&[u8], &[u8])> =
-                    t.iter().map(|(k, v)| (&k[..], &v[..])).collect();
+                // Partial Fisher-Yates over the dict's dense positions.
+                let mut pos: Vec<u32> = (0..n as u32).collect();
                 for i in 0..count {
                     let j = i + rng.below(n - i);
-                    all.swap(i, j);
-                    let (k, v) = all[i];
-                    f(k, v);
+                    pos.swap(i, j);
+                    if let Some((k, v)) = t.get_at(pos[i] as usize) {
+                        f(k, v);
+                    }
                 }
             }
         }
@@ -243,11 +285,12 @@ impl Hash {
     /// Switches a listpack to the hashtable encoding (no-op if already converted).
     fn convert(&mut self) {
         if let Enc::Listpack(lp) = &self.enc {
-            let mut t = Table::with_capacity(lp.pairs);
+            let mut t = Table::new();
+            t.reserve(lp.pairs());
             for (k, v) in lp.iter() {
                 t.insert(k.into(), v.into());
             }
-            self.enc = Enc::Table(t);
+            self.enc = Enc::Table(Box::new(t));
         }
     }
 }
@@ -256,7 +299,7 @@ impl Hash {
 pub enum Iter<'a> {
     /// The listpack iterator plus the number of pairs left (for `size_hint`).
     Listpack(LpIter<'a>, usize),
-    Table(std::collections::hash_map::Iter<'a, Box<[u8]>, Box<[u8]>>),
+    Table(dict::Iter<'a, SmallBytes, SmallBytes>),
 }
 
 impl<'a> Iterator for Iter<'a> {
@@ -283,15 +326,17 @@ impl<'a> Iterator for Iter<'a> {
 
 impl ExactSizeIterator for Iter<'_> {}
 
-/// The flat listpack buffer: `[len varint][bytes]` per element, fields and values alternating.
+/// The flat listpack buffer: a little-endian `u32` pair count, then `[len varint][bytes]` per
+/// element, fields and values alternating. Empty (no allocation) when there are no pairs.
 #[derive(Clone, Default)]
 struct Listpack {
-    buf: Vec<u8>,
-    /// Number of field/value pairs.
-    pairs: usize,
+    buf: Box<[u8]>,
 }
 
-/// Where one pair sits in the buffer.
+/// Bytes of the pair-count header.
+const LP_HDR: usize = 4;
+
+/// Where one pair sits in the buffer (offsets into the whole buffer).
 struct PairPos {
     /// Offset of the field's length prefix (start of the pair).
     start: usize,
@@ -312,6 +357,11 @@ fn push_varint(out: &mut Vec<u8>, mut len: usize) {
     out.push(len as u8);
 }
 
+/// Bytes of `len`'s varint.
+fn varint_len(len: usize) -> usize {
+    (usize::BITS - (len | 1).leading_zeros()).div_ceil(7) as usize
+}
+
 /// Reads the element at `pos`: returns (offset of its bytes, offset past its end).
 fn read_elem(buf: &[u8], mut pos: usize) -> Option<(usize, usize)> {
     let mut len = 0usize;
@@ -330,17 +380,24 @@ fn read_elem(buf: &[u8], mut pos: usize) -> Option<(usize, usize)> {
 }
 
 impl Listpack {
+    fn pairs(&self) -> usize {
+        match self.buf.first_chunk::<LP_HDR>() {
+            Some(h) => u32::from_le_bytes(*h) as usize,
+            None => 0,
+        }
+    }
+
     fn iter(&self) -> LpIter<'_> {
         LpIter {
             buf: &self.buf,
-            pos: 0,
+            pos: LP_HDR,
         }
     }
 
     /// Linear scan for `field`.
     fn find(&self, field: &[u8]) -> Option<PairPos> {
         let buf = &self.buf[..];
-        let mut pos = 0;
+        let mut pos = LP_HDR;
         while pos < buf.len() {
             let (fs, fe) = read_elem(buf, pos)?;
             let (vs, ve) = read_elem(buf, fe)?;
@@ -361,23 +418,60 @@ impl Listpack {
         self.buf.get(p.value_start..p.end).unwrap_or(&[])
     }
 
+    /// Rebuilds the buffer at its exact new size: keeps `..cut.0`, inserts what `fill` writes,
+    /// keeps `cut.1..`, and adds `delta` to the pair count. Empty when no pairs remain.
+    fn rebuild(
+        &mut self,
+        cut: (usize, usize),
+        extra: usize,
+        delta: isize,
+        fill: impl FnOnce(&mut Vec<u8>),
+    ) {
+        let pairs = self.pairs().saturating_add_signed(delta);
+        if pairs == 0 {
+            self.buf = Box::default();
+            return;
+        }
+        let old = std::mem::take(&mut self.buf);
+        let (head, tail) = match old.get(..cut.0).zip(old.get(cut.1..)) {
+            Some(ht) if cut.0 >= LP_HDR => ht,
+            _ => (&[0u8; LP_HDR][..], &[][..]),
+        };
+        let mut v = Vec::with_capacity(head.len() + extra + tail.len());
+        v.extend_from_slice(&(pairs as u32).to_le_bytes());
+        v.extend_from_slice(&head[LP_HDR..]);
+        fill(&mut v);
+        v.extend_from_slice(tail);
+        self.buf = v.into_boxed_slice();
+    }
+
     /// Updates in place or appends; returns true when appended.
     fn set(&mut self, field: &[u8], value: &[u8]) -> bool {
+        let vlen = varint_len(value.len()) + value.len();
         match self.find(field) {
+            Some(p) if p.end - p.value_hdr == vlen => {
+                // Same encoded size: overwrite the value bytes where they are.
+                if let Some(dst) = self.buf.get_mut(p.value_start..p.end) {
+                    dst.copy_from_slice(value);
+                }
+                false
+            }
             Some(p) => {
-                let mut enc = Vec::with_capacity(value.len() + 2);
-                push_varint(&mut enc, value.len());
-                enc.extend_from_slice(value);
-                self.buf.splice(p.value_hdr..p.end, enc);
+                self.rebuild((p.value_hdr, p.end), vlen, 0, |v| {
+                    push_varint(v, value.len());
+                    v.extend_from_slice(value);
+                });
                 false
             }
             None => {
-                self.buf.reserve(field.len() + value.len() + 4);
-                push_varint(&mut self.buf, field.len());
-                self.buf.extend_from_slice(field);
-                push_varint(&mut self.buf, value.len());
-                self.buf.extend_from_slice(value);
-                self.pairs += 1;
+                let end = self.buf.len().max(LP_HDR);
+                let extra = varint_len(field.len()) + field.len() + vlen;
+                self.rebuild((end, end), extra, 1, |v| {
+                    push_varint(v, field.len());
+                    v.extend_from_slice(field);
+                    push_varint(v, value.len());
+                    v.extend_from_slice(value);
+                });
                 true
             }
         }
@@ -386,8 +480,7 @@ impl Listpack {
     fn remove(&mut self, field: &[u8]) -> bool {
         match self.find(field) {
             Some(p) => {
-                self.buf.drain(p.start..p.end);
-                self.pairs -= 1;
+                self.rebuild((p.start, p.end), 0, -1, |_| {});
                 true
             }
             None => false,
@@ -609,12 +702,78 @@ mod tests {
     }
 
     #[test]
+    fn compact_layout_and_updates() {
+        assert_eq!(size_of::<Hash>(), 16);
+        let mut h = Hash::new();
+        h.set(b"f", b"abc", SMALL);
+        h.set(b"g", b"1", SMALL);
+        // Same size (in place), longer, shorter, empty.
+        for v in [&b"xyz"[..], b"12345678", b"", b"q"] {
+            assert!(!h.set(b"f", v, SMALL));
+            assert_eq!(pairs(&h), vec![(b"f".to_vec(), v.to_vec()), p("g", "1")]);
+        }
+        let Enc::Listpack(lp) = &h.enc else {
+            panic!("listpack expected")
+        };
+        // Header + "f" "q" "g" "1", exactly.
+        assert_eq!(lp.buf.len(), LP_HDR + 8);
+        assert!(h.remove(b"f") && h.remove(b"g"));
+        let Enc::Listpack(lp) = &h.enc else {
+            panic!("listpack expected")
+        };
+        assert!(lp.buf.is_empty());
+        assert_eq!(h.scan(0, |_, _| panic!("empty")), 0);
+    }
+
+    #[test]
+    fn table_scan_and_random() {
+        let mut h = Hash::new();
+        for i in 0..1000 {
+            h.set(
+                format!("field:{i}").as_bytes(),
+                format!("{i}").as_bytes(),
+                Limits::DEFAULT,
+            );
+        }
+        assert_eq!(h.encoding(), "hashtable");
+        assert_eq!(h.iter().len(), 1000);
+        let mut seen = std::collections::HashMap::new();
+        let mut cursor = 0;
+        loop {
+            cursor = h.scan(cursor, |k, v| {
+                seen.insert(k.to_vec(), v.to_vec());
+            });
+            if cursor == 0 {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), 1000);
+        assert!(seen.iter().all(|(k, v)| h.get(k) == Some(&v[..])));
+        let mut rng = Rng::from_entropy();
+        for count in [1, 10, 333, 334, 999, 1000, 5000] {
+            let mut got = Vec::new();
+            h.random_distinct_pairs(&mut rng, count, |k, v| {
+                assert_eq!(h.get(k), Some(v));
+                got.push(k.to_vec());
+            });
+            got.sort();
+            got.dedup();
+            assert_eq!(got.len(), count.min(1000));
+        }
+    }
+
+    #[test]
     fn varint_roundtrip() {
         for len in [0usize, 1, 127, 128, 300, 16_383, 16_384, 1 << 21] {
             let mut b = Vec::new();
             push_varint(&mut b, len);
             b.resize(b.len() + len, 7);
             assert_eq!(read_elem(&b, 0).map(|(s, e)| e - s), Some(len));
+        }
+        for len in [0usize, 1, 127, 128, 16_383, 16_384, 1 << 21, usize::MAX] {
+            let mut b = Vec::new();
+            push_varint(&mut b, len);
+            assert_eq!(varint_len(len), b.len());
         }
         assert_eq!(read_elem(&[0x80], 0), None);
         assert_eq!(read_elem(&[5, 1], 0), None);

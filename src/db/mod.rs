@@ -5,12 +5,14 @@ pub mod dict;
 pub mod expire;
 pub mod hash;
 pub mod list;
+pub mod sbytes;
 pub mod set;
 pub mod value;
 pub mod zset;
 
 use crate::error::CmdError;
 use dict::Dict;
+use sbytes::KeyBytes;
 pub use value::{StrValue, Value};
 
 /// No expire set.
@@ -55,7 +57,9 @@ pub fn update_lru_clock() -> u32 {
 /// One logical database.
 #[derive(Default)]
 pub struct Db {
-    dict: Dict<Box<[u8]>, Entry>,
+    /// Keys inline up to 19 bytes: with the 40-byte [`Entry`] and the dict's 4-byte link, a
+    /// short key costs one 64-byte arena slot plus a 4-byte bucket.
+    dict: Dict<KeyBytes, Entry>,
     /// Number of keys with an expire set.
     expires: usize,
     pub hits: u64,
@@ -233,7 +237,7 @@ impl Db {
     pub fn random_key(&mut self, now: i64) -> Option<Box<[u8]>> {
         loop {
             let (k, e) = self.dict.random_entry()?;
-            let key = k.clone();
+            let key = k.to_box();
             if e.expire_ms == NO_EXPIRE || e.expire_ms > now {
                 return Some(key);
             }
@@ -381,7 +385,7 @@ impl Db {
     /// Bytes one key's slot takes in the keyspace table (key handle, [`Entry`], hash and link),
     /// plus its share of a bucket: MEMORY USAGE's per-key overhead.
     pub fn slot_bytes(&self) -> usize {
-        fn slot<K, V>(_: &Dict<K, V>) -> usize {
+        fn slot<K: dict::DictKey, V>(_: &Dict<K, V>) -> usize {
             size_of::<K>() + size_of::<V>() + dict::slot_overhead::<K, V>()
         }
         slot(&self.dict) + 4

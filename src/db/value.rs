@@ -8,25 +8,36 @@ use super::zset::ZSet;
 /// Strings up to this length are reported as `embstr` (Redis's `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`).
 pub const EMBSTR_MAX: usize = 44;
 
-/// A value of any type.
+/// A value of any type: 24 bytes (the string variant's tag leaves room for the others'
+/// boxes), so a keyspace entry is 40 bytes.
 #[derive(Clone)]
 pub enum Value {
     Str(StrValue),
-    List(List),
-    Set(Set),
-    ZSet(ZSet),
+    List(Box<List>),
+    Set(Box<Set>),
+    ZSet(Box<ZSet>),
     Hash(Hash),
 }
 
-/// A string value: integers that fit in an i64 are stored as such (Redis's `int` encoding).
+/// Longest string stored inside the value itself (no allocation).
+pub const INLINE_MAX: usize = 22;
+
+/// A string value: integers that fit in an i64 are stored as such (Redis's `int` encoding);
+/// short strings inline; longer ones in one exact-size allocation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StrValue {
     Int(i64),
-    /// Bytes; `raw` marks values Redis would hold as `raw` (modified in place, or long).
-    Bytes {
-        data: Vec<u8>,
-        raw: bool,
+    /// Up to [`INLINE_MAX`] bytes in place (`embstr`).
+    Inline {
+        len: u8,
+        data: [u8; INLINE_MAX],
     },
+    /// Longer bytes: `embstr` up to [`EMBSTR_MAX`] bytes, `raw` beyond.
+    Heap(Box<[u8]>),
+    /// Bytes Redis holds as `raw` whatever their length (modified in place by APPEND or
+    /// SETRANGE); growable, boxed so the enum stays small.
+    #[allow(clippy::box_collection)]
+    Raw(Box<Vec<u8>>),
 }
 
 impl Value {
@@ -45,13 +56,9 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Str(StrValue::Int(_)) => "int",
-            Value::Str(StrValue::Bytes { data, raw }) => {
-                if *raw || data.len() > EMBSTR_MAX {
-                    "raw"
-                } else {
-                    "embstr"
-                }
-            }
+            Value::Str(StrValue::Inline { .. }) => "embstr",
+            Value::Str(StrValue::Heap(b)) if b.len() <= EMBSTR_MAX => "embstr",
+            Value::Str(StrValue::Heap(_) | StrValue::Raw(_)) => "raw",
             Value::List(l) => l.encoding(),
             Value::Set(s) => s.encoding(),
             Value::ZSet(z) => z.encoding(),
@@ -79,45 +86,55 @@ impl StrValue {
         {
             return StrValue::Int(v);
         }
-        StrValue::Bytes {
-            data: data.to_vec(),
-            raw: false,
+        Self::bytes(data)
+    }
+
+    /// Bytes, never `int`: inline when short.
+    fn bytes(data: &[u8]) -> Self {
+        if data.len() <= INLINE_MAX {
+            let mut buf = [0u8; INLINE_MAX];
+            buf[..data.len()].copy_from_slice(data);
+            StrValue::Inline {
+                len: data.len() as u8,
+                data: buf,
+            }
+        } else {
+            StrValue::Heap(data.into())
         }
     }
 
     /// A string Redis builds with `createStringObject`: `embstr` up to [`EMBSTR_MAX`] bytes,
     /// `raw` beyond, never `int` (INCRBYFLOAT results).
     pub fn plain(data: Vec<u8>) -> Self {
-        StrValue::Bytes { data, raw: false }
+        if data.len() <= INLINE_MAX {
+            Self::bytes(&data)
+        } else {
+            StrValue::Heap(data.into_boxed_slice())
+        }
     }
 
     /// A string Redis holds as `raw` whatever its length (created by SETRANGE).
     pub fn raw(data: Vec<u8>) -> Self {
-        StrValue::Bytes { data, raw: true }
+        StrValue::Raw(Box::new(data))
     }
 
     /// The integer value as Redis's `getLongLongFromObject` reads it (`string2ll` on bytes).
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             StrValue::Int(v) => Some(*v),
-            StrValue::Bytes { data, .. } => crate::util::parse_i64(data),
+            other => crate::util::parse_i64(other.as_bytes(&mut [0; 20])),
         }
     }
 
     /// Mutable bytes for in-place edits (APPEND, SETRANGE): like Redis's
     /// `dbUnshareStringValue`, the value becomes `raw` whatever its previous encoding.
     pub fn make_raw(&mut self) -> &mut Vec<u8> {
-        if let StrValue::Int(v) = *self {
-            let mut tmp = [0u8; 20];
-            let data = crate::resp::reply::fmt_int(v, &mut tmp).to_vec();
-            *self = StrValue::raw(data);
+        if !matches!(self, StrValue::Raw(_)) {
+            *self = StrValue::raw(self.to_vec());
         }
         match self {
-            StrValue::Bytes { data, raw } => {
-                *raw = true;
-                data
-            }
-            StrValue::Int(_) => unreachable!("converted to bytes above"),
+            StrValue::Raw(data) => data,
+            _ => unreachable!("converted to raw above"),
         }
     }
 
@@ -125,7 +142,9 @@ impl StrValue {
     pub fn as_bytes<'a>(&'a self, tmp: &'a mut [u8; 20]) -> &'a [u8] {
         match self {
             StrValue::Int(v) => crate::resp::reply::fmt_int(*v, tmp),
-            StrValue::Bytes { data, .. } => data,
+            StrValue::Inline { len, data } => &data[..(*len as usize).min(INLINE_MAX)],
+            StrValue::Heap(data) => data,
+            StrValue::Raw(data) => data,
         }
     }
 
@@ -142,5 +161,52 @@ impl StrValue {
     pub fn to_vec(&self) -> Vec<u8> {
         let mut tmp = [0u8; 20];
         self.as_bytes(&mut tmp).to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(s: StrValue) -> &'static str {
+        Value::Str(s).encoding()
+    }
+
+    #[test]
+    fn compact_layout() {
+        assert_eq!(size_of::<StrValue>(), 24);
+        assert_eq!(size_of::<Value>(), 24);
+        assert_eq!(size_of::<super::super::Entry>(), 40);
+        // A keyspace dict slot (key inline up to 19 bytes, entry, link) and a hash-table slot.
+        use super::super::{Entry, dict::slot_overhead, sbytes::*};
+        let slot = size_of::<KeyBytes>() + size_of::<Entry>() + slot_overhead::<KeyBytes, Entry>();
+        assert_eq!(slot, 64);
+        let pair = 2 * size_of::<SmallBytes>() + slot_overhead::<SmallBytes, SmallBytes>();
+        assert_eq!(pair, 36);
+    }
+
+    #[test]
+    fn encodings_and_bytes() {
+        for len in [0, 1, 21, 22, 23, 44, 45, 100] {
+            let data = vec![b'x'; len];
+            let s = StrValue::from_bytes(&data);
+            assert_eq!(s.to_vec(), data);
+            assert_eq!(s.len(), len);
+            assert_eq!(
+                enc(s.clone()),
+                if len > EMBSTR_MAX { "raw" } else { "embstr" }
+            );
+            assert_eq!(enc(StrValue::plain(data.clone())), enc(s));
+            assert_eq!(enc(StrValue::raw(data.clone())), "raw");
+        }
+        let mut s = StrValue::from_bytes(b"-12");
+        assert_eq!((enc(s.clone()), s.as_i64()), ("int", Some(-12)));
+        s.make_raw().extend_from_slice(b"34");
+        assert_eq!((enc(s.clone()), s.as_i64()), ("raw", Some(-1234)));
+        let mut s = StrValue::from_bytes(b"ab");
+        s.make_raw().push(b'c');
+        assert_eq!((s.to_vec(), enc(s)), (b"abc".to_vec(), "raw"));
+        assert_eq!(StrValue::from_bytes(b"012").as_i64(), None);
+        assert_eq!(StrValue::plain(b"7".to_vec()).as_i64(), Some(7));
     }
 }

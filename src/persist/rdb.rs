@@ -135,7 +135,7 @@ impl<W: Write> Out<W> {
                 self.len(b.len() as u64)?;
                 self.raw(b)
             }
-            StrValue::Bytes { data, .. } => self.string(data),
+            other => self.string(other.as_bytes(&mut [0; 20])),
         }
     }
 
