@@ -466,87 +466,40 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-/// Parses a SCAN cursor as Redis's `strtoul`-based `parseScanCursorOrReply`: the bytes up to
-/// the first NUL, no leading space, optional sign (a negative value wraps), base 10, no
-/// overflow; an empty string is cursor 0.
-fn parse_cursor(s: &[u8]) -> Option<u64> {
-    let s = match s.iter().position(|&c| c == 0) {
-        Some(i) => &s[..i],
-        None => s,
-    };
-    let (neg, digits) = match s {
-        [] => return Some(0),
-        [b'-', rest @ ..] => (true, rest),
-        [b'+', rest @ ..] => (false, rest),
-        _ => (false, s),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    Some(if neg { v.wrapping_neg() } else { v })
-}
-
 /// HSCAN key cursor [MATCH pattern] [COUNT count].
 ///
 /// A listpack replies everything with cursor 0, as Redis does. The hashtable does the same for
 /// now (std `HashMap` has no stable cursor); the incremental dict will bring real cursors.
 fn hscan(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    parse_cursor(&args[2]).ok_or(CmdError::msg("ERR invalid cursor"))?;
+    use crate::commands::keys::{parse_cursor, parse_scan_opts, reply_scan};
+    // As Redis: the cursor is checked first, then the key, then the options.
+    let mut cursor = parse_cursor(&args[2])?;
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     let Some(h) = read_hash(db, &args[1], now)? else {
-        out.array(2);
-        out.bulk(b"0");
-        out.array(0);
+        reply_scan(out, 0, &[]);
         return Ok(());
     };
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < args.len() {
-        let opt = &args[i];
-        let has_value = i + 1 < args.len();
-        if has_value && opt.eq_ignore_ascii_case(b"count") {
-            let count = parse_i64(&args[i + 1]).ok_or(CmdError::NotInteger)?;
-            if count < 1 {
-                return Err(CmdError::Syntax);
+    let o = parse_scan_opts(args, 3, false)?;
+    let mut items: Vec<Vec<u8>> = Vec::new();
+    // COUNT bounds the fields visited; at most 10 * COUNT buckets per call.
+    let (mut budget, mut visited) = (o.count.saturating_mul(10), 0usize);
+    loop {
+        cursor = h.scan(cursor, |k, v| {
+            visited += 1;
+            if o.pattern
+                .is_none_or(|p| crate::util::glob_match(p, k, false))
+            {
+                items.push(k.to_vec());
+                items.push(v.to_vec());
             }
-        } else if has_value && opt.eq_ignore_ascii_case(b"match") {
-            let p = &args[i + 1];
-            pattern = (p != b"*").then_some(p);
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
-    out.array(2);
-    out.bulk(b"0");
-    match pattern {
-        None => {
-            out.array(h.len() * 2);
-            for (k, v) in h.iter() {
-                out.bulk(k);
-                out.bulk(v);
-            }
-        }
-        Some(p) => {
-            let hits: Vec<(&[u8], &[u8])> = h
-                .iter()
-                .filter(|(k, _)| crate::util::glob_match(p, k, false))
-                .collect();
-            out.array(hits.len() * 2);
-            for (k, v) in hits {
-                out.bulk(k);
-                out.bulk(v);
-            }
+        });
+        budget = budget.saturating_sub(1);
+        if cursor == 0 || budget == 0 || visited >= o.count {
+            break;
         }
     }
+    reply_scan(out, cursor, &items);
     Ok(())
 }
 

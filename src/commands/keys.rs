@@ -650,28 +650,36 @@ fn keys(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-/// A SCAN cursor as Redis 7.0 reads it (`strtoull`: optional sign, no leading space).
-pub fn parse_cursor(a: &[u8]) -> Result<u64, CmdError> {
-    let invalid = || CmdError::msg("ERR invalid cursor");
-    let (neg, digits) = match a.first() {
-        Some(b'-') => (true, &a[1..]),
-        Some(b'+') => (false, &a[1..]),
-        _ => (false, a),
+/// Parses a SCAN cursor as Redis's `strtoul`-based `parseScanCursorOrReply`: the bytes up to
+/// the first NUL, no leading space, optional sign (a negative value wraps), base 10, no
+/// overflow; an empty string is cursor 0.
+fn parse_cursor_opt(s: &[u8]) -> Option<u64> {
+    let s = match s.iter().position(|&c| c == 0) {
+        Some(i) => &s[..i],
+        None => s,
     };
-    if a.is_empty() {
-        return Ok(0);
-    }
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return Err(invalid());
+    let (neg, digits) = match s {
+        [] => return Some(0),
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, s),
+    };
+    if digits.is_empty() {
+        return None;
     }
     let mut v: u64 = 0;
-    for &d in digits {
-        v = v
-            .checked_mul(10)
-            .and_then(|v| v.checked_add((d - b'0') as u64))
-            .ok_or_else(invalid)?;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
     }
-    Ok(if neg { v.wrapping_neg() } else { v })
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
+/// [`parse_cursor_opt`] with Redis's error.
+pub fn parse_cursor(a: &[u8]) -> Result<u64, CmdError> {
+    parse_cursor_opt(a).ok_or_else(|| CmdError::msg("ERR invalid cursor"))
 }
 
 /// The options shared by SCAN, HSCAN, SSCAN and ZSCAN (`TYPE` only for SCAN).
