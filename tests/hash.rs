@@ -7,49 +7,8 @@
 mod common;
 use common::*;
 
-/// The server under test: ferrokv, or the real Redis named by `HASH_ORACLE_PORT`.
-struct Env {
-    _srv: Option<Server>,
-    port: u16,
-}
-
-impl Env {
-    fn conn(&self) -> Conn {
-        Conn::new(self.port)
-    }
-}
-
-fn start() -> (Env, Conn) {
-    let env = match std::env::var("HASH_ORACLE_PORT") {
-        Ok(p) => Env {
-            _srv: None,
-            port: p.parse().expect("HASH_ORACLE_PORT"),
-        },
-        Err(_) => {
-            let srv = Server::start(&[]);
-            Env {
-                port: srv.port,
-                _srv: Some(srv),
-            }
-        }
-    };
-    let mut c = env.conn();
-    assert_eq!(c.cmd("FLUSHALL"), b"+OK\r\n");
-    (env, c)
-}
-
-/// Sends a space-separated command and asserts the exact reply.
-#[track_caller]
-fn check(c: &mut Conn, cmd: &str, want: &[u8]) {
-    let got = c.cmd(cmd);
-    assert_eq!(show(&got), show(want), "reply to {cmd:?}");
-}
-
-/// Like [`check`] with binary arguments.
-#[track_caller]
-fn check_args(c: &mut Conn, args: &[&[u8]], want: &[u8]) {
-    let got = c.cmd_args(args);
-    assert_eq!(show(&got), show(want), "reply to {args:?}");
+fn start() -> (Target, Conn) {
+    start_target("HASH_ORACLE_PORT")
 }
 
 const WRONGTYPE: &[u8] = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";

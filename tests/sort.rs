@@ -8,37 +8,8 @@
 mod common;
 use common::*;
 
-/// The server under test: ferrokv, or the real Redis named by `SORT_ORACLE_PORT`.
-struct Env {
-    _srv: Option<Server>,
-}
-
-fn start() -> (Env, Conn) {
-    let (env, port) = match std::env::var("SORT_ORACLE_PORT") {
-        Ok(p) => (Env { _srv: None }, p.parse().expect("SORT_ORACLE_PORT")),
-        Err(_) => {
-            let srv = Server::start(&[]);
-            let port = srv.port;
-            (Env { _srv: Some(srv) }, port)
-        }
-    };
-    let mut c = Conn::new(port);
-    assert_eq!(c.cmd("FLUSHALL"), b"+OK\r\n");
-    (env, c)
-}
-
-/// Sends a space-separated command and asserts the exact reply.
-#[track_caller]
-fn check(c: &mut Conn, cmd: &str, want: &[u8]) {
-    let got = c.cmd(cmd);
-    assert_eq!(show(&got), show(want), "reply to {cmd:?}");
-}
-
-/// Like [`check`] with binary arguments.
-#[track_caller]
-fn check_args(c: &mut Conn, args: &[&[u8]], want: &[u8]) {
-    let got = c.cmd_args(args);
-    assert_eq!(show(&got), show(want), "reply to {args:?}");
+fn start() -> (Target, Conn) {
+    start_target("SORT_ORACLE_PORT")
 }
 
 /// RESP3: a GET of a missing key is `_`; STORE replies an integer as in RESP2.

@@ -222,3 +222,51 @@ impl Conn {
 pub fn show(b: &[u8]) -> String {
     String::from_utf8_lossy(b).replace("\r\n", "\\r\\n")
 }
+
+/// The server a test file talks to: ferrokv started here, or — to re-check the recorded
+/// expectations — a real Redis whose port is in the environment variable the file names.
+pub struct Target {
+    _srv: Option<Server>,
+    pub port: u16,
+}
+
+impl Target {
+    pub fn conn(&self) -> Conn {
+        Conn::new(self.port)
+    }
+}
+
+/// Starts the [`Target`] (`oracle_var` unset: ferrokv) and returns it with a connection to a
+/// freshly flushed server.
+pub fn start_target(oracle_var: &str) -> (Target, Conn) {
+    let target = match std::env::var(oracle_var) {
+        Ok(p) => Target {
+            _srv: None,
+            port: p.parse().expect("oracle port"),
+        },
+        Err(_) => {
+            let srv = Server::start(&[]);
+            Target {
+                port: srv.port,
+                _srv: Some(srv),
+            }
+        }
+    };
+    let mut c = target.conn();
+    assert_eq!(c.cmd("FLUSHALL"), b"+OK\r\n");
+    (target, c)
+}
+
+/// Sends a space-separated command and asserts the exact reply.
+#[track_caller]
+pub fn check(c: &mut Conn, cmd: &str, want: &[u8]) {
+    let got = c.cmd(cmd);
+    assert_eq!(show(&got), show(want), "reply to {cmd:?}");
+}
+
+/// Like [`check`] with binary (or empty, or space-holding) arguments.
+#[track_caller]
+pub fn check_args(c: &mut Conn, args: &[&[u8]], want: &[u8]) {
+    let got = c.cmd_args(args);
+    assert_eq!(show(&got), show(want), "reply to {args:?}");
+}
