@@ -11,6 +11,7 @@
 //! typed errors into RESP error lines in one place.
 
 pub mod alloc;
+pub mod blocking;
 pub mod client;
 pub mod command;
 pub mod commands;

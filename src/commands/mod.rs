@@ -10,6 +10,7 @@ pub mod hash;
 pub mod info;
 pub mod keys;
 pub mod list;
+pub mod multi;
 pub mod object;
 pub mod persist;
 pub mod server;
@@ -38,4 +39,6 @@ pub static GROUPS: &[&[Command]] = &[
     &zset::COMMANDS,
     &persist::COMMANDS,
     &list::COMMANDS,
+    &multi::COMMANDS,
+    &crate::blocking::COMMANDS,
 ];
