@@ -44,7 +44,6 @@ struct Blocked {
     argv: OwnedArgs,
     serve: ServeFn,
     kind: Kind,
-    since: std::time::Instant,
 }
 
 /// Blocked clients by id and by key, their deadlines, ready keys, and clients to resume.
@@ -281,12 +280,12 @@ pub fn handle_ready(srv: &mut ServerState) {
                     }
                     srv.stats.dirty += 1;
                     crate::persist::aof::propagate(srv, db, cmd.name, &args, &reply, now_ms);
-                    finish(srv, &mut c.state, b, &args, None);
+                    finish(srv, &mut c.state, b, false, None);
                 }
                 Err(e) => {
                     let b = srv.blocking.remove(id);
                     c.reply.error(e.text());
-                    finish(srv, &mut c.state, b, &args, Some(e.text()));
+                    finish(srv, &mut c.state, b, false, Some(e.text()));
                 }
             }
             if let Some(slot) = srv.clients.get_mut(token) {
@@ -296,23 +295,21 @@ pub fn handle_ready(srv: &mut ServerState) {
     }
 }
 
-/// Ends a client's wait: stats as Redis's `updateStatsOnUnblock`, and the client is queued to
-/// resume its input.
+/// Ends a client's wait; the client is queued to resume its input. The call was counted when
+/// it blocked; Redis 7.0 counts it failed again if it ends with an error or by CLIENT UNBLOCK.
 fn finish(
     srv: &mut ServerState,
     client: &mut crate::client::ClientState,
     b: Option<Blocked>,
-    args: &Args<'_>,
+    failed: bool,
     error: Option<&[u8]>,
 ) {
     client.blocked = false;
     let Some(b) = b else {
         return;
     };
-    let usec = b.since.elapsed().as_micros() as u64;
-    crate::command::account(srv, client, b.cmd, args, usec, crate::util::now_ms());
-    if let Some(e) = error {
-        crate::command::count_failed(srv, b.cmd, e);
+    if failed || error.is_some() {
+        crate::command::count_failed(srv, b.cmd, error);
     }
     srv.blocking.resume.push_back((b.token, client.id));
 }
@@ -320,6 +317,8 @@ fn finish(
 /// How a wait ends without data.
 enum End<'a> {
     Timeout,
+    /// CLIENT UNBLOCK ... TIMEOUT.
+    Unblocked,
     Error(&'a [u8]),
 }
 
@@ -332,10 +331,9 @@ fn end_wait(srv: &mut ServerState, id: u64, how: End<'_>) -> bool {
         return false;
     };
     let token = b.token;
-    let argv = b.argv.clone();
     let err = match how {
         // Every blocking command times out with a null array, BLMOVE too (Redis 7.0).
-        End::Timeout => {
+        End::Timeout | End::Unblocked => {
             c.reply.null_array();
             None
         }
@@ -344,7 +342,8 @@ fn end_wait(srv: &mut ServerState, id: u64, how: End<'_>) -> bool {
             Some(e)
         }
     };
-    finish(srv, &mut c.state, Some(b), &argv.args(), err);
+    let failed = !matches!(how, End::Timeout);
+    finish(srv, &mut c.state, Some(b), failed, err);
     if let Some(slot) = srv.clients.get_mut(token) {
         *slot = Some(c);
     }
@@ -367,7 +366,7 @@ pub fn expire_timeouts(srv: &mut ServerState, now_ms: i64) {
 pub fn client_unblock(srv: &mut ServerState, id: u64, error: bool) -> bool {
     let how = match error {
         true => End::Error(b"UNBLOCKED client unblocked via CLIENT UNBLOCK"),
-        false => End::Timeout,
+        false => End::Unblocked,
     };
     end_wait(srv, id, how)
 }
@@ -481,7 +480,6 @@ fn pop_or_block(ctx: &mut Ctx<'_>, args: &Args<'_>, w: Wait<'_>) -> CmdResult {
             argv: OwnedArgs::new(args),
             serve: w.serve,
             kind: w.kind,
-            since: std::time::Instant::now(),
         },
     );
     ctx.client.blocked = true;

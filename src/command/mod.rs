@@ -388,7 +388,7 @@ fn reject(
 
 /// Runs a command's handler with its bookkeeping (Redis's `call`): stats, slowlog, error
 /// reply, and for a write that changed something: watched keys touched, blocked clients'
-/// keys signalled, propagation to the AOF. A command that blocked is accounted when served.
+/// keys signalled, propagation to the AOF.
 pub fn call(
     srv: &mut ServerState,
     client: &mut ClientState,
@@ -412,11 +412,12 @@ pub fn call(
     } = ctx;
     let end = std::time::Instant::now();
     srv.cmd_clock = end;
+    let usec = (end - start).as_micros() as u64;
+    // A command that blocked is counted now, as Redis 7.0 does; its reply comes when served.
+    account(srv, client, cmd, args, usec, now_ms);
     if client.blocked {
         return;
     }
-    let usec = (end - start).as_micros() as u64;
-    account(srv, client, cmd, args, usec, now_ms);
     match res {
         Err(e) => {
             bump(&cmd.stats.failed, 1);
@@ -459,10 +460,13 @@ pub fn account(
     }
 }
 
-/// Counts a failed call (an error reply written outside [`call`], e.g. to a blocked client).
-pub fn count_failed(srv: &mut ServerState, cmd: &'static Command, e: &[u8]) {
+/// Counts a failed call outside [`call`] (a blocked client's wait ended badly), with its
+/// error reply if it got one.
+pub fn count_failed(srv: &mut ServerState, cmd: &'static Command, e: Option<&[u8]>) {
     bump(&cmd.stats.failed, 1);
-    srv.stats.count_error(e);
+    if let Some(e) = e {
+        srv.stats.count_error(e);
+    }
 }
 
 /// Finds the command to run, or the error line to reply (unknown command or subcommand,
