@@ -763,26 +763,31 @@ impl Pause {
         self.parked.push((token, id));
     }
 
-    /// Whether client `id` is held back.
-    pub fn is_parked(&self, id: u64) -> bool {
-        self.parked.iter().any(|p| p.1 == id)
-    }
-
     /// When the pause ends (Unix ms), if one is on.
     pub fn end(&self) -> Option<i64> {
         self.active.then_some(self.end_ms)
     }
 
-    /// Starts or extends a pause (the longer end and the stricter mode win, as in Redis).
+    /// Starts or changes the pause: the new mode replaces the old, the later end wins (as
+    /// Redis 7.0's `pauseClients`).
     pub fn start(&mut self, end_ms: i64, all: bool) {
-        if !self.active {
-            self.active = true;
-            self.all = all;
-            self.end_ms = end_ms;
+        self.all = all;
+        self.end_ms = if self.active {
+            self.end_ms.max(end_ms)
         } else {
-            self.all |= all;
-            self.end_ms = self.end_ms.max(end_ms);
-        }
+            end_ms
+        };
+        self.active = true;
+    }
+
+    /// Clients held back (they count as blocked in INFO).
+    pub fn parked_count(&self) -> usize {
+        self.parked.len()
+    }
+
+    /// A client disconnected.
+    pub fn client_gone(&mut self, id: u64) {
+        self.parked.retain(|p| p.1 != id);
     }
 }
 

@@ -409,6 +409,7 @@ impl EventLoop {
     fn free_client(&mut self, t: usize, mut c: Box<Client>) {
         let _ = self.poll.registry().deregister(&mut c.stream);
         self.srv.blocking.client_gone(c.state.id);
+        self.srv.pause.client_gone(c.state.id);
         self.srv.watches.unwatch_all(c.state.id);
         if self.srv.clients.contains(t) {
             self.srv.clients.remove(t);

@@ -333,6 +333,7 @@ pub fn execute(
                 .pause
                 .postpones(cmd, client, srv.clock.unix_ms(srv.cmd_clock))
             {
+                client.last_cmd = cmd.name;
                 return Exec::Postponed;
             }
             match client.multi.as_mut() {

@@ -176,7 +176,8 @@ fn clients(ctx: &mut Ctx<'_>, o: &mut String) {
     field!(o, "maxclients", "{}", srv.config.maxclients);
     field!(o, "client_recent_max_input_buffer", "{}", max_in);
     field!(o, "client_recent_max_output_buffer", "{}", max_out);
-    field!(o, "blocked_clients", "{}", srv.blocking.blocked_count());
+    let blocked = srv.blocking.blocked_count() + srv.pause.parked_count();
+    field!(o, "blocked_clients", "{}", blocked);
     field!(o, "tracking_clients", "0");
     field!(
         o,
