@@ -475,3 +475,140 @@ fn blocked_calls_are_counted_when_they_block() {
         "cmdstat_blpop:calls=3,rejected_calls=0,failed_calls=1"
     );
 }
+
+/// Waits for one reply on `c`, returning it and how long it took.
+fn timed_reply(c: &mut Conn) -> (String, Duration) {
+    let t = Instant::now();
+    let r = reply(c);
+    (r, t.elapsed())
+}
+
+#[test]
+fn client_pause_write_holds_writes_only() {
+    let (env, mut a) = start();
+    let mut b = env.conn();
+    for (cmd, want) in [
+        (
+            "CLIENT PAUSE abc",
+            "-ERR timeout is not an integer or out of range\\r\\n",
+        ),
+        ("CLIENT PAUSE -1", "-ERR timeout is negative\\r\\n"),
+        (
+            "CLIENT PAUSE 10 foo",
+            "-ERR CLIENT PAUSE mode must be WRITE or ALL\\r\\n",
+        ),
+        (
+            "CLIENT PAUSE abc foo",
+            "-ERR CLIENT PAUSE mode must be WRITE or ALL\\r\\n",
+        ),
+        (
+            "CLIENT PAUSE 1.5",
+            "-ERR timeout is not an integer or out of range\\r\\n",
+        ),
+        (
+            "CLIENT UNPAUSE x",
+            "-ERR wrong number of arguments for 'client|unpause' command\\r\\n",
+        ),
+    ] {
+        assert_eq!(show(&a.cmd(cmd)), want, "{cmd}");
+    }
+    assert_eq!(show(&a.cmd("CLIENT PAUSE 300 WRITE")), "+OK\\r\\n");
+    // Reads go on; a write waits, and the pipelined read behind it too.
+    assert_eq!(show(&b.cmd("GET k")), "$-1\\r\\n");
+    b.send(&[encode(&[b"SET", b"k", b"1"]), encode(&[b"GET", b"k"])].concat());
+    nothing(&mut b);
+    assert_eq!(info_field(&mut a, "blocked_clients"), "1");
+    let list = String::from_utf8(a.cmd("CLIENT LIST")).unwrap();
+    assert!(list.contains(" flags=b "), "{list}");
+    assert!(list.contains(" cmd=set "), "{list}");
+    assert_eq!(show(&a.cmd("PING")), "+PONG\\r\\n");
+    let (r, took) = timed_reply(&mut b);
+    assert_eq!(r, "+OK\\r\\n");
+    assert!(took >= Duration::from_millis(50), "{took:?}");
+    assert_eq!(reply(&mut b), "$1\\r\\n1\\r\\n");
+    assert_eq!(info_field(&mut a, "blocked_clients"), "0");
+    // Inside MULTI: a write waits before it is queued; an EXEC of reads only does not wait.
+    assert_eq!(show(&a.cmd("CLIENT PAUSE 200 WRITE")), "+OK\\r\\n");
+    assert_eq!(show(&b.cmd("MULTI")), "+OK\\r\\n");
+    assert_eq!(show(&b.cmd("GET k")), "+QUEUED\\r\\n");
+    assert_eq!(show(&b.cmd("EXEC")), "*1\\r\\n$1\\r\\n1\\r\\n");
+    assert_eq!(show(&b.cmd("MULTI")), "+OK\\r\\n");
+    send(&mut b, "SET m 1");
+    nothing(&mut b);
+    assert_eq!(reply(&mut b), "+QUEUED\\r\\n");
+    assert_eq!(show(&b.cmd("EXEC")), "*1\\r\\n+OK\\r\\n");
+}
+
+#[test]
+fn client_pause_all_and_unpause() {
+    let (env, mut a) = start();
+    let (mut b, mut c) = (env.conn(), env.conn());
+    // ALL holds every command, the pausing client's and CLIENT UNPAUSE too.
+    assert_eq!(show(&a.cmd("CLIENT PAUSE 300 ALL")), "+OK\\r\\n");
+    send(&mut b, "PING");
+    send(&mut a, "PING");
+    send(&mut c, "CLIENT UNPAUSE");
+    nothing(&mut b);
+    let (r, took) = timed_reply(&mut a);
+    assert_eq!(r, "+PONG\\r\\n");
+    assert!(took >= Duration::from_millis(100), "{took:?}");
+    assert_eq!(reply(&mut b), "+PONG\\r\\n");
+    assert_eq!(reply(&mut c), "+OK\\r\\n");
+    // UNPAUSE resumes held clients in the order they were held.
+    assert_eq!(show(&a.cmd("CLIENT PAUSE 5000 WRITE")), "+OK\\r\\n");
+    send(&mut b, "SET o 1");
+    nothing(&mut b);
+    send(&mut c, "SET o 2");
+    nothing(&mut c);
+    assert_eq!(show(&a.cmd("CLIENT UNPAUSE")), "+OK\\r\\n");
+    assert_eq!(reply(&mut b), "+OK\\r\\n");
+    assert_eq!(reply(&mut c), "+OK\\r\\n");
+    assert_eq!(show(&a.cmd("GET o")), "$1\\r\\n2\\r\\n");
+    // A blocking command is a write: held, then it blocks, and a held push serves it.
+    assert_eq!(show(&a.cmd("CLIENT PAUSE 200 WRITE")), "+OK\\r\\n");
+    send(&mut b, "BLPOP bl 0");
+    nothing(&mut b);
+    send(&mut c, "RPUSH bl x");
+    assert_eq!(reply(&mut b), "*2\\r\\n$2\\r\\nbl\\r\\n$1\\r\\nx\\r\\n");
+    assert_eq!(reply(&mut c), ":1\\r\\n");
+    // Rejected commands are not held.
+    assert_eq!(show(&a.cmd("CLIENT PAUSE 5000 WRITE")), "+OK\\r\\n");
+    assert_eq!(
+        show(&b.cmd("NOSUCH")),
+        "-ERR unknown command 'NOSUCH', with args beginning with: \\r\\n"
+    );
+    assert_eq!(
+        show(&b.cmd("SET x")),
+        "-ERR wrong number of arguments for 'set' command\\r\\n"
+    );
+    assert_eq!(show(&a.cmd("CLIENT UNPAUSE")), "+OK\\r\\n");
+}
+
+#[test]
+fn client_pause_mode_is_replaced_and_the_later_end_kept() {
+    let (env, mut a) = start();
+    let mut b = env.conn();
+    // WRITE for 400 ms, then WRITE for 100: writes wait the 400.
+    a.cmd("CLIENT PAUSE 400 WRITE");
+    a.cmd("CLIENT PAUSE 100 WRITE");
+    send(&mut b, "SET x 1");
+    let (r, took) = timed_reply(&mut b);
+    assert_eq!(r, "+OK\\r\\n");
+    assert!(took >= Duration::from_millis(250), "{took:?}");
+    // WRITE for 300 ms, then ALL for 100: everything waits the 300.
+    a.cmd("CLIENT PAUSE 300 WRITE");
+    a.cmd("CLIENT PAUSE 100 ALL");
+    send(&mut b, "PING");
+    let (r, took) = timed_reply(&mut b);
+    assert_eq!(r, "+PONG\\r\\n");
+    assert!(took >= Duration::from_millis(200), "{took:?}");
+    // ALL, then (held until it ends) a WRITE pause from another client: reads run again.
+    a.cmd("CLIENT PAUSE 200 ALL");
+    send(&mut b, "CLIENT PAUSE 300 WRITE");
+    assert_eq!(reply(&mut b), "+OK\\r\\n");
+    assert_eq!(show(&b.cmd("PING")), "+PONG\\r\\n");
+    send(&mut b, "SET x 2");
+    nothing(&mut b);
+    assert_eq!(show(&a.cmd("CLIENT UNPAUSE")), "+OK\\r\\n");
+    assert_eq!(reply(&mut b), "+OK\\r\\n");
+}
