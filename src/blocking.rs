@@ -222,6 +222,55 @@ fn touch(srv: &mut ServerState, db: usize, key: &[u8]) {
     srv.blocking.signal(db, key);
 }
 
+/// Propagates a write to the AOF; BLMPOP and BZMPOP go out as the pop of what they popped
+/// (`LPOP key n`, `ZPOPMAX key n`), as Redis 7.0 writes them.
+pub fn propagate(
+    srv: &mut ServerState,
+    db: usize,
+    cmd: &'static Command,
+    args: &Args<'_>,
+    reply: &[u8],
+    now_ms: i64,
+) {
+    let sides: (&[u8], &[u8]) = match cmd.name {
+        "blmpop" => (b"left", b"right"),
+        "bzmpop" => (b"min", b"max"),
+        _ => return crate::persist::aof::propagate(srv, db, cmd.name, args, reply, now_ms),
+    };
+    let Ok((_, _, first, _)) = mpop_options(args, sides) else {
+        return;
+    };
+    let Some((key, n)) = mpop_reply(reply) else {
+        return;
+    };
+    let (name, verb): (&'static str, &[u8]) = match (cmd.name, first) {
+        ("blmpop", true) => ("lpop", b"LPOP"),
+        ("blmpop", false) => ("rpop", b"RPOP"),
+        (_, true) => ("zpopmin", b"ZPOPMIN"),
+        (_, false) => ("zpopmax", b"ZPOPMAX"),
+    };
+    let count = n.to_string();
+    let buf = [verb, key, count.as_bytes()].concat();
+    let spans = [
+        (0, verb.len()),
+        (verb.len(), verb.len() + key.len()),
+        (verb.len() + key.len(), buf.len()),
+    ];
+    crate::persist::aof::propagate(srv, db, name, &Args::new(&buf, &spans), reply, now_ms);
+}
+
+/// The key and element count of an MPOP reply (`*2 $key *n ...`).
+fn mpop_reply(reply: &[u8]) -> Option<(&[u8], usize)> {
+    let rest = reply.strip_prefix(b"*2\r\n$")?;
+    let nl = memchr::memchr(b'\r', rest)?;
+    let klen: usize = std::str::from_utf8(&rest[..nl]).ok()?.parse().ok()?;
+    let key = rest.get(nl + 2..nl + 2 + klen)?;
+    let rest = rest.get(nl + 2 + klen + 2..)?.strip_prefix(b"*")?;
+    let nl = memchr::memchr(b'\r', rest)?;
+    let n = std::str::from_utf8(&rest[..nl]).ok()?.parse().ok()?;
+    Some((key, n))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Serving
 
@@ -279,7 +328,26 @@ pub fn handle_ready(srv: &mut ServerState) {
                         touch(srv, db, args.get(2));
                     }
                     srv.stats.dirty += 1;
-                    crate::persist::aof::propagate(srv, db, cmd.name, &args, &reply, now_ms);
+                    if matches!(cmd.name, "blmove") {
+                        // Served BLMOVE goes out with Redis's own lowercase sides.
+                        let (from, to) = (
+                            side(&args[3]).unwrap_or(true),
+                            side(&args[4]).unwrap_or(true),
+                        );
+                        let lr = |s: bool| -> &'static [u8] { if s { b"left" } else { b"right" } };
+                        let v: [&[u8]; 5] = [b"LMOVE", &args[1], &args[2], lr(from), lr(to)];
+                        let buf: Vec<u8> = v.concat();
+                        let mut spans = Vec::with_capacity(5);
+                        let mut at = 0;
+                        for p in v {
+                            spans.push((at, at + p.len()));
+                            at += p.len();
+                        }
+                        let moved = Args::new(&buf, &spans);
+                        crate::persist::aof::propagate(srv, db, "lmove", &moved, &reply, now_ms);
+                    } else {
+                        propagate(srv, db, cmd, &args, &reply, now_ms);
+                    }
                     finish(srv, &mut c.state, b, false, None);
                 }
                 Err(e) => {

@@ -429,7 +429,7 @@ pub fn call(
             srv.stats.dirty += 1;
             let reply = out.buf.get(mark..).unwrap_or(&[]);
             crate::blocking::after_write(srv, client.db, cmd, args, reply, pre);
-            crate::persist::aof::propagate(srv, client.db, cmd.name, args, reply, now_ms);
+            crate::blocking::propagate(srv, client.db, cmd, args, reply, now_ms);
         }
         Ok(()) => {}
     }
