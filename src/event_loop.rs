@@ -443,7 +443,10 @@ impl EventLoop {
         for (t, slot) in self.srv.clients.iter_mut() {
             if let Some(c) = slot {
                 c.release_idle_buffers();
-                let idle = timeout_ms > 0 && now - c.state.last_interaction_ms > timeout_ms;
+                // Blocked and paused clients are waiting by design: no idle timeout.
+                let waiting = c.state.blocked || c.state.postponed.is_some();
+                let idle =
+                    timeout_ms > 0 && !waiting && now - c.state.last_interaction_ms > timeout_ms;
                 if c.state.close_asap || idle {
                     doomed.push(t);
                 }

@@ -612,3 +612,75 @@ fn client_pause_mode_is_replaced_and_the_later_end_kept() {
     assert_eq!(show(&a.cmd("CLIENT UNPAUSE")), "+OK\\r\\n");
     assert_eq!(reply(&mut b), "+OK\\r\\n");
 }
+
+#[test]
+fn served_pops_are_written_to_the_aof_as_redis_does() {
+    let (env, _) = start();
+    if env.oracle {
+        return;
+    }
+    let srv = Server::start(&["--appendonly", "yes"]);
+    let (mut a, mut b) = (srv.connect(), srv.connect());
+    for (block, push) in [
+        ("BLPOP l1 0", "RPUSH l1 a b"),
+        ("BLMOVE l2 d2 LEFT RIGHT 0", "RPUSH l2 a"),
+        ("BRPOPLPUSH l3 d3 0", "RPUSH l3 a"),
+        ("BLMPOP 0 2 x l4 LEFT COUNT 2", "RPUSH l4 a b c"),
+        ("BZPOPMIN z1 0", "ZADD z1 1 a 2 b"),
+        ("BZMPOP 0 1 z2 MAX COUNT 5", "ZADD z2 1 a 2 b"),
+    ] {
+        send(&mut b, block);
+        wait_blocked(&mut a, 1);
+        a.cmd(push);
+        reply(&mut b);
+    }
+    // Served at once: BLMPOP as the LPOP of what it popped.
+    a.cmd("BLMPOP 0 1 l1 RIGHT COUNT 5");
+    let dir =
+        std::env::temp_dir().join(format!("ferrokv-test-{}-{}", std::process::id(), srv.port));
+    let path = dir.join("appendonlydir/appendonly.aof.1.incr.aof");
+    let want: &[&[&[u8]]] = &[
+        &[b"SELECT", b"0"],
+        &[b"RPUSH", b"l1", b"a", b"b"],
+        &[b"LPOP", b"l1"],
+        &[b"RPUSH", b"l2", b"a"],
+        &[b"LMOVE", b"l2", b"d2", b"left", b"right"],
+        &[b"RPUSH", b"l3", b"a"],
+        &[b"RPOPLPUSH", b"l3", b"d3"],
+        &[b"RPUSH", b"l4", b"a", b"b", b"c"],
+        &[b"LPOP", b"l4", b"2"],
+        &[b"ZADD", b"z1", b"1", b"a", b"2", b"b"],
+        &[b"ZPOPMIN", b"z1"],
+        &[b"ZADD", b"z2", b"1", b"a", b"2", b"b"],
+        &[b"ZPOPMAX", b"z2", b"2"],
+        &[b"RPOP", b"l1", b"1"],
+    ];
+    let want: Vec<u8> = want.iter().flat_map(|a| encode(a)).collect();
+    let mut aof = Vec::new();
+    for _ in 0..100 {
+        aof = std::fs::read(&path).unwrap_or_default();
+        if aof.len() >= want.len() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(show(&aof), show(&want));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn blocked_clients_are_not_idle() {
+    let (env, _) = start();
+    if env.oracle {
+        return;
+    }
+    let srv = Server::start(&["--timeout", "1"]);
+    let (mut a, mut b) = (srv.connect(), srv.connect());
+    send(&mut b, "BLPOP k 0");
+    wait_blocked(&mut a, 1);
+    std::thread::sleep(Duration::from_millis(2300));
+    // `a` idled past the timeout too and was closed; a fresh client pushes.
+    let mut c = srv.connect();
+    assert_eq!(show(&c.cmd("RPUSH k v")), ":1\\r\\n");
+    assert_eq!(reply(&mut b), "*2\\r\\n$1\\r\\nk\\r\\n$1\\r\\nv\\r\\n");
+}
