@@ -343,6 +343,21 @@ fn client_list_shows_the_transaction() {
     let list = String::from_utf8(o.cmd("CLIENT LIST")).unwrap();
     assert!(!list.contains("flags=x"), "{list}");
     assert!(list.contains(" multi=-1 "), "{list}");
+    // `d`: a watched key was modified.
+    c.cmd("WATCH wk");
+    o.cmd("SET wk 1");
+    let flags = |o: &mut Conn| -> Vec<String> {
+        let list = String::from_utf8(o.cmd("CLIENT LIST")).unwrap();
+        list.split_whitespace()
+            .filter(|f| f.starts_with("flags="))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(flags(&mut o), ["flags=d", "flags=N"]);
+    c.cmd("MULTI");
+    assert_eq!(flags(&mut o), ["flags=xd", "flags=N"]);
+    assert_eq!(c.cmd("EXEC"), b"*-1\r\n");
+    assert_eq!(flags(&mut o), ["flags=N", "flags=N"]);
 }
 
 /// The `name:calls=N,...,rejected_calls=R,failed_calls=F` counts of INFO commandstats.

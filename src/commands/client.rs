@@ -236,7 +236,7 @@ fn buffers(c: &Client) -> Buffers {
 }
 
 /// One CLIENT LIST / CLIENT INFO line, in Redis 7 field order (plus 7.2's lib-name/lib-ver).
-fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64) {
+fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dirty_cas: bool) {
     use std::io::Write;
     let mut fl = String::new();
     if s.multi.is_some() {
@@ -244,6 +244,9 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64) {
     }
     if s.blocked || s.postponed.is_some() {
         fl.push('b');
+    }
+    if dirty_cas {
+        fl.push('d');
     }
     if s.close_asap {
         fl.push('A');
@@ -306,7 +309,14 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64) {
 fn info(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     let mut line = Vec::new();
     ctx.client.last_cmd = "client|info";
-    client_line(&mut line, ctx.client, &Buffers::default(), ctx.now_ms);
+    let dirty = ctx.srv.watches.dirty_flag(ctx.client.id);
+    client_line(
+        &mut line,
+        ctx.client,
+        &Buffers::default(),
+        ctx.now_ms,
+        dirty,
+    );
     ctx.out.verbatim(&line);
     Ok(())
 }
@@ -343,7 +353,8 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let keep = |id: u64| ids.as_ref().is_none_or(|v| v.contains(&id));
     if keep(ctx.client.id) {
         let mut l = Vec::new();
-        client_line(&mut l, ctx.client, &Buffers::default(), now);
+        let dirty = ctx.srv.watches.dirty_flag(ctx.client.id);
+        client_line(&mut l, ctx.client, &Buffers::default(), now, dirty);
         rows.push((ctx.client.id, l));
     }
     for (_, slot) in ctx.srv.clients.iter() {
@@ -351,7 +362,8 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             && keep(c.state.id)
         {
             let mut l = Vec::new();
-            client_line(&mut l, &c.state, &buffers(c), now);
+            let dirty = ctx.srv.watches.dirty_flag(c.state.id);
+            client_line(&mut l, &c.state, &buffers(c), now, dirty);
             rows.push((c.state.id, l));
         }
     }

@@ -85,9 +85,9 @@ impl Watches {
         self.by_key.is_empty()
     }
 
-    /// Number of keys `id` watches (CLIENT LIST's `watch=` is 7.2; kept for tests).
-    pub fn count(&self, id: u64) -> usize {
-        self.by_client.get(&id).map_or(0, |c| c.keys.len())
+    /// A key `id` watches was modified (CLIENT LIST's `d` flag).
+    pub fn dirty_flag(&self, id: u64) -> bool {
+        self.by_client.get(&id).is_some_and(|c| c.dirty)
     }
 
     fn watch(&mut self, id: u64, db_idx: usize, key: &[u8], db: &Db, now: i64) {
