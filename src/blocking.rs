@@ -306,6 +306,13 @@ pub fn handle_ready(srv: &mut ServerState) {
             let Some(mut c) = srv.clients.get_mut(token).and_then(|s| s.take()) else {
                 continue;
             };
+            if c.state.close_asap {
+                // Killed (CLIENT KILL) and about to be freed: nothing is popped for it.
+                if let Some(slot) = srv.clients.get_mut(token) {
+                    *slot = Some(c);
+                }
+                continue;
+            }
             let args = argv.args();
             let mark = c.reply.mark();
             let now_ms = crate::util::now_ms();

@@ -684,3 +684,25 @@ fn blocked_clients_are_not_idle() {
     assert_eq!(show(&c.cmd("RPUSH k v")), ":1\\r\\n");
     assert_eq!(reply(&mut b), "*2\\r\\n$1\\r\\nk\\r\\n$1\\r\\nv\\r\\n");
 }
+
+#[test]
+fn a_killed_blocked_client_is_not_served() {
+    let (env, mut a) = start();
+    let mut b = env.conn();
+    let id = client_id(&mut b);
+    send(&mut b, "BLPOP kk 0");
+    wait_blocked(&mut a, 1);
+    let id = id.to_string();
+    a.send(
+        &[
+            encode(&[b"CLIENT", b"KILL", b"ID", id.as_bytes()]),
+            encode(&[b"RPUSH", b"kk", b"x"]),
+            encode(&[b"LLEN", b"kk"]),
+        ]
+        .concat(),
+    );
+    assert_eq!(reply(&mut a), ":1\\r\\n");
+    assert_eq!(reply(&mut a), ":1\\r\\n");
+    assert_eq!(reply(&mut a), ":1\\r\\n");
+    assert_eq!(show(&b.read_to_close()), "");
+}
