@@ -835,7 +835,10 @@ impl Pause {
 
     /// Holds client `(token, id)` until the pause ends.
     pub fn park(&mut self, token: usize, id: u64) {
-        self.parked.push((token, id));
+        // More input from a held client tries its command again: keep its first place.
+        if !self.parked.iter().any(|p| p.1 == id) {
+            self.parked.push((token, id));
+        }
     }
 
     /// When the pause ends (Unix ms), if one is on.

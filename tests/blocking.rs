@@ -706,3 +706,20 @@ fn a_killed_blocked_client_is_not_served() {
     assert_eq!(reply(&mut a), ":1\\r\\n");
     assert_eq!(show(&b.read_to_close()), "");
 }
+
+#[test]
+fn a_held_client_sending_more_is_held_once() {
+    let (env, mut a) = start();
+    let mut b = env.conn();
+    assert_eq!(show(&a.cmd("CLIENT PAUSE 5000 WRITE")), "+OK\\r\\n");
+    send(&mut b, "SET h 1");
+    nothing(&mut b);
+    send(&mut b, "SET h 2");
+    nothing(&mut b);
+    assert_eq!(info_field(&mut a, "blocked_clients"), "1");
+    assert_eq!(show(&a.cmd("CLIENT UNPAUSE")), "+OK\\r\\n");
+    assert_eq!(reply(&mut b), "+OK\\r\\n");
+    assert_eq!(reply(&mut b), "+OK\\r\\n");
+    assert_eq!(show(&a.cmd("GET h")), "$1\\r\\n2\\r\\n");
+    assert_eq!(info_field(&mut a, "blocked_clients"), "0");
+}
