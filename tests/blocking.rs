@@ -509,6 +509,14 @@ fn client_pause_write_holds_writes_only() {
             "CLIENT UNPAUSE x",
             "-ERR wrong number of arguments for 'client|unpause' command\\r\\n",
         ),
+        (
+            "CLIENT PAUSE 10 WRITE extra",
+            "-ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.\\r\\n",
+        ),
+        (
+            "CLIENT UNBLOCK 1 TIMEOUT extra",
+            "-ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.\\r\\n",
+        ),
     ] {
         assert_eq!(show(&a.cmd(cmd)), want, "{cmd}");
     }

@@ -569,7 +569,9 @@ fn unpause(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
 /// CLIENT PAUSE timeout [WRITE|ALL]: timeout in milliseconds.
 fn pause(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if args.len() > 4 {
-        return Err(CmdError::Syntax);
+        return Err(CmdError::msg(
+            "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.",
+        ));
     }
     let mut all = true;
     if args.len() == 4 {
@@ -594,7 +596,9 @@ fn pause(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command.
 fn unblock(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if args.len() > 4 {
-        return Err(CmdError::Syntax);
+        return Err(CmdError::msg(
+            "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.",
+        ));
     }
     let mut error = false;
     if args.len() == 4 {
