@@ -511,11 +511,11 @@ fn client_pause_write_holds_writes_only() {
         ),
         (
             "CLIENT PAUSE 10 WRITE extra",
-            "-ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.\\r\\n",
+            "-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\\r\\n",
         ),
         (
             "CLIENT UNBLOCK 1 TIMEOUT extra",
-            "-ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.\\r\\n",
+            "-ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. Try CLIENT HELP.\\r\\n",
         ),
     ] {
         assert_eq!(show(&a.cmd(cmd)), want, "{cmd}");

@@ -566,12 +566,18 @@ fn unpause(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
+/// Redis's `addReplySubcommandSyntaxError`, naming the subcommand as it was typed.
+fn wrong_args(args: &Args<'_>) -> CmdError {
+    let mut e = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+    e.extend_from_slice(&args[1]);
+    e.extend_from_slice(b"'. Try CLIENT HELP.");
+    CmdError::Bytes(e)
+}
+
 /// CLIENT PAUSE timeout [WRITE|ALL]: timeout in milliseconds.
 fn pause(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if args.len() > 4 {
-        return Err(CmdError::msg(
-            "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.",
-        ));
+        return Err(wrong_args(args));
     }
     let mut all = true;
     if args.len() == 4 {
@@ -596,9 +602,7 @@ fn pause(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command.
 fn unblock(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if args.len() > 4 {
-        return Err(CmdError::msg(
-            "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.",
-        ));
+        return Err(wrong_args(args));
     }
     let mut error = false;
     if args.len() == 4 {
