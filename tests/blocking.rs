@@ -731,3 +731,117 @@ fn a_held_client_sending_more_is_held_once() {
     assert_eq!(show(&a.cmd("GET h")), "$1\\r\\n2\\r\\n");
     assert_eq!(info_field(&mut a, "blocked_clients"), "0");
 }
+
+/// Blocks `b` with `block`, runs `writes` on `a`, returns `b`'s reply.
+fn served_after(a: &mut Conn, b: &mut Conn, block: &str, writes: &[&str]) -> String {
+    send(b, block);
+    wait_blocked(a, 1);
+    for w in writes {
+        a.cmd(w);
+    }
+    reply(b)
+}
+
+#[test]
+fn keys_made_ready_by_other_commands() {
+    let (env, mut a) = start();
+    let (mut b, mut c) = (env.conn(), env.conn());
+    // A key renamed or moved into place, a list swapped in by SWAPDB.
+    assert_eq!(
+        served_after(
+            &mut a,
+            &mut b,
+            "BLPOP foo 0",
+            &["LPUSH bar hello", "RENAME bar foo"]
+        ),
+        "*2\\r\\n$3\\r\\nfoo\\r\\n$5\\r\\nhello\\r\\n"
+    );
+    assert_eq!(
+        served_after(
+            &mut a,
+            &mut b,
+            "BLPOP st 0",
+            &["RPUSH src 3 1 2", "LMOVE src st LEFT LEFT"]
+        ),
+        "*2\\r\\n$2\\r\\nst\\r\\n$1\\r\\n3\\r\\n"
+    );
+    a.cmd("SELECT 1");
+    a.cmd("RPUSH sw x");
+    a.cmd("SELECT 0");
+    assert_eq!(
+        served_after(&mut a, &mut b, "BLPOP sw 0", &["SWAPDB 0 1"]),
+        "*2\\r\\n$2\\r\\nsw\\r\\n$1\\r\\nx\\r\\n"
+    );
+    a.cmd("SWAPDB 0 1");
+    // Variadic push, the same key given twice, a list moving onto itself.
+    assert_eq!(
+        served_after(&mut a, &mut b, "BLPOP vl 0", &["LPUSH vl foo bar"]),
+        "*2\\r\\n$2\\r\\nvl\\r\\n$3\\r\\nbar\\r\\n"
+    );
+    assert_eq!(show(&a.cmd("LRANGE vl 0 -1")), "*1\\r\\n$3\\r\\nfoo\\r\\n");
+    assert_eq!(
+        served_after(&mut a, &mut b, "BLPOP l1 l2 l1 0", &["RPUSH l1 x"]),
+        "*2\\r\\n$2\\r\\nl1\\r\\n$1\\r\\nx\\r\\n"
+    );
+    assert_eq!(
+        served_after(
+            &mut a,
+            &mut b,
+            "BRPOPLPUSH self self 0",
+            &["RPUSH self foo"]
+        ),
+        "$3\\r\\nfoo\\r\\n"
+    );
+    assert_eq!(
+        show(&a.cmd("LRANGE self 0 -1")),
+        "*1\\r\\n$3\\r\\nfoo\\r\\n"
+    );
+    // Circular moves.
+    send(&mut b, "BRPOPLPUSH c1 c2 0");
+    wait_blocked(&mut a, 1);
+    send(&mut c, "BRPOPLPUSH c2 c1 0");
+    wait_blocked(&mut a, 2);
+    a.cmd("RPUSH c1 foo");
+    assert_eq!(reply(&mut b), "$3\\r\\nfoo\\r\\n");
+    assert_eq!(reply(&mut c), "$3\\r\\nfoo\\r\\n");
+    assert_eq!(show(&a.cmd("LRANGE c1 0 -1")), "*1\\r\\n$3\\r\\nfoo\\r\\n");
+    assert_eq!(show(&a.cmd("EXISTS c2")), ":0\\r\\n");
+    // The first waiter's destination has the wrong type: it gets the error, the next the element.
+    send(&mut b, "BRPOPLPUSH bl t1 0");
+    wait_blocked(&mut a, 1);
+    send(&mut c, "BRPOPLPUSH bl t2 0");
+    wait_blocked(&mut a, 2);
+    a.cmd("SET t1 nolist");
+    a.cmd("RPUSH bl foo");
+    assert_eq!(
+        reply(&mut b),
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\\r\\n"
+    );
+    assert_eq!(reply(&mut c), "$3\\r\\nfoo\\r\\n");
+    assert_eq!(show(&a.cmd("LRANGE t2 0 -1")), "*1\\r\\n$3\\r\\nfoo\\r\\n");
+}
+
+#[test]
+fn served_moves_touch_watched_keys() {
+    let (env, mut a) = start();
+    let (mut b, mut c) = (env.conn(), env.conn());
+    a.cmd("WATCH dstlist");
+    served_after(
+        &mut c,
+        &mut b,
+        "BRPOPLPUSH srclist dstlist 0",
+        &["LPUSH srclist element"],
+    );
+    a.cmd("MULTI");
+    a.cmd("PING");
+    assert_eq!(show(&a.cmd("EXEC")), "*-1\\r\\n");
+    // Still blocked: nothing touched yet.
+    a.cmd("WATCH dst2");
+    send(&mut b, "BRPOPLPUSH src2 dst2 0");
+    wait_blocked(&mut c, 1);
+    a.cmd("MULTI");
+    a.cmd("PING");
+    assert_eq!(show(&a.cmd("EXEC")), "*1\\r\\n+PONG\\r\\n");
+    c.cmd("RPUSH src2 x");
+    assert_eq!(reply(&mut b), "$1\\r\\nx\\r\\n");
+}
