@@ -338,8 +338,13 @@ fn client_list_shows_the_transaction() {
         .find(|l| l.contains("flags=x"))
         .expect("a client in MULTI");
     assert!(line.contains(" multi=3 "), "{line}");
+    assert!(line.contains(" multi-mem=73 "), "{line}");
     assert!(line.contains(" cmd=client|id "), "{line}");
-    c.cmd("DISCARD");
+    // Inside EXEC the client still shows its transaction and EXEC as its command.
+    assert_eq!(c.cmd("CLIENT INFO"), b"+QUEUED\r\n");
+    let r = String::from_utf8(c.cmd("EXEC")).unwrap();
+    assert!(r.contains(" flags=x ") && r.contains(" multi=4 "), "{r}");
+    assert!(r.contains(" cmd=exec "), "{r}");
     let list = String::from_utf8(o.cmd("CLIENT LIST")).unwrap();
     assert!(!list.contains("flags=x"), "{list}");
     assert!(list.contains(" multi=-1 "), "{list}");

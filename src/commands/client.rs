@@ -308,7 +308,6 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
 
 fn info(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     let mut line = Vec::new();
-    ctx.client.last_cmd = "client|info";
     let dirty = ctx.srv.watches.dirty_flag(ctx.client.id);
     client_line(
         &mut line,
@@ -347,7 +346,6 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             return Err(CmdError::Syntax);
         }
     }
-    ctx.client.last_cmd = "client|list";
     let now = ctx.now_ms;
     let mut rows: Vec<(u64, Vec<u8>)> = Vec::new();
     let keep = |id: u64| ids.as_ref().is_none_or(|v| v.contains(&id));

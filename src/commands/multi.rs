@@ -36,9 +36,10 @@ impl OwnedArgs {
         Args::new(&self.buf, &self.spans)
     }
 
-    /// Bytes held (CLIENT LIST's `multi-mem`, roughly).
+    /// What a queued command adds to CLIENT LIST's `multi-mem` in Redis: its argument bytes
+    /// plus a pointer per argument.
     pub fn mem(&self) -> usize {
-        self.buf.len() + self.spans.len() * std::mem::size_of::<(usize, usize)>()
+        self.buf.len() + self.spans.len() * 8
     }
 }
 
