@@ -363,6 +363,9 @@ pub fn handle_ready(srv: &mut ServerState) {
                     finish(srv, &mut c.state, b, false, Some(e.text()));
                 }
             }
+            if c.state.reply_mode == crate::client::ReplyMode::Off {
+                c.reply.truncate(mark);
+            }
             if let Some(slot) = srv.clients.get_mut(token) {
                 *slot = Some(c);
             }
@@ -406,6 +409,7 @@ fn end_wait(srv: &mut ServerState, id: u64, how: End<'_>) -> bool {
         return false;
     };
     let token = b.token;
+    let mark = c.reply.mark();
     let err = match how {
         // Every blocking command times out with a null array, BLMOVE too (Redis 7.0).
         End::Timeout | End::Unblocked => {
@@ -419,6 +423,9 @@ fn end_wait(srv: &mut ServerState, id: u64, how: End<'_>) -> bool {
     };
     let failed = !matches!(how, End::Timeout);
     finish(srv, &mut c.state, Some(b), failed, err);
+    if c.state.reply_mode == crate::client::ReplyMode::Off {
+        c.reply.truncate(mark);
+    }
     if let Some(slot) = srv.clients.get_mut(token) {
         *slot = Some(c);
     }

@@ -845,3 +845,16 @@ fn served_moves_touch_watched_keys() {
     c.cmd("RPUSH src2 x");
     assert_eq!(reply(&mut b), "$1\\r\\nx\\r\\n");
 }
+
+#[test]
+fn client_reply_off_silences_a_served_pop() {
+    let (env, mut a) = start();
+    let mut b = env.conn();
+    b.send(&encode(&[b"CLIENT", b"REPLY", b"OFF"]));
+    send(&mut b, "BLPOP q 0");
+    wait_blocked(&mut a, 1);
+    a.cmd("RPUSH q x y");
+    send(&mut b, "CLIENT REPLY ON");
+    assert_eq!(reply(&mut b), "+OK\\r\\n");
+    assert_eq!(show(&a.cmd("LRANGE q 0 -1")), "*1\\r\\n$1\\r\\ny\\r\\n");
+}
