@@ -67,6 +67,16 @@ pub struct ClientState {
     pub no_evict: bool,
     /// Connected over the Unix socket.
     pub is_unix: bool,
+    /// Slab key of the client in the event loop (for blocked and paused clients).
+    pub token: usize,
+    /// Open transaction (MULTI).
+    pub multi: Option<Box<crate::commands::multi::MultiState>>,
+    /// Blocking commands act as their non-blocking forms (inside EXEC).
+    pub deny_blocking: bool,
+    /// Waiting in a blocking command: further input waits until it is served.
+    pub blocked: bool,
+    /// A command held back by CLIENT PAUSE, run first once the pause ends.
+    pub postponed: Option<crate::commands::multi::OwnedArgs>,
 }
 
 impl ClientState {
@@ -91,6 +101,11 @@ impl ClientState {
             resp: 2,
             no_evict: false,
             is_unix: false,
+            token: usize::MAX,
+            multi: None,
+            deny_blocking: false,
+            blocked: false,
+            postponed: None,
         }
     }
 }
@@ -209,7 +224,17 @@ impl Client {
     /// Parses and runs every complete command in the query buffer.
     pub fn process_input(&mut self, srv: &mut ServerState) {
         srv.cmd_clock = std::time::Instant::now();
-        while !self.state.close_after_reply && !self.state.close_asap {
+        if let Some(p) = self.state.postponed.take() {
+            if command::execute(srv, &mut self.state, &mut self.reply, &p.args())
+                == command::Exec::Postponed
+            {
+                self.state.postponed = Some(p);
+                srv.pause.park(self.state.token, self.state.id);
+                return;
+            }
+            crate::blocking::handle_ready(srv);
+        }
+        while !self.state.close_after_reply && !self.state.close_asap && !self.state.blocked {
             // Per command: AUTH earlier in the same batch lifts the unauthenticated limits.
             let limits = Limits {
                 max_bulk_len: srv.config.proto_max_bulk_len,
@@ -222,8 +247,15 @@ impl Client {
             match self.parser.parse(buf, &mut self.qpos, limits) {
                 Parsed::Complete => {
                     let args = self.parser.args(buf);
-                    command::execute(srv, &mut self.state, &mut self.reply, &args);
+                    let done = command::execute(srv, &mut self.state, &mut self.reply, &args);
+                    if done == command::Exec::Postponed {
+                        self.state.postponed = Some(crate::commands::multi::OwnedArgs::new(&args));
+                        srv.pause.park(self.state.token, self.state.id);
+                        self.parser.reset();
+                        break;
+                    }
                     self.parser.reset();
+                    crate::blocking::handle_ready(srv);
                     if self.output_over_limit(srv.config.client_output_buffer_limit_normal) {
                         log::warn!(
                             "Client id={} addr={} laddr={} fd={} scheduled to be closed ASAP for overcoming of output buffer limits.",

@@ -138,7 +138,7 @@ impl EventLoop {
         let mut reads = Vec::new();
         while !self.srv.shutdown {
             let timeout = if self.pending_reads.is_empty() && self.pending_writes.is_empty() {
-                self.next_cron.saturating_duration_since(Instant::now())
+                self.next_wake()
             } else {
                 Duration::ZERO
             };
@@ -171,6 +171,10 @@ impl EventLoop {
                     }
                 }
             }
+            let now = crate::util::now_ms();
+            crate::blocking::expire_timeouts(&mut self.srv, now);
+            crate::blocking::check_pause(&mut self.srv, now);
+            self.resume_clients();
             if self.srv.kill_pending {
                 self.srv.kill_pending = false;
                 self.free_killed();
@@ -257,6 +261,7 @@ impl EventLoop {
         let mut state = ClientState::new(id, addr, laddr, fd, crate::util::now_ms());
         state.authenticated = srv.config.requirepass.is_none();
         state.is_unix = matches!(stream, Stream::Unix(_));
+        state.token = token;
         entry.insert(Some(Box::new(Client::new(stream, state))));
         log::debug!("Accepted client {id}");
     }
@@ -303,6 +308,43 @@ impl EventLoop {
             *slot = Some(c);
         }
         if queue {
+            self.queue_write(t);
+        }
+        self.resume_clients();
+    }
+
+    /// How long the poll may sleep: until the cron, the nearest blocked client's deadline or
+    /// the end of a client pause.
+    fn next_wake(&self) -> Duration {
+        let mut wake = self.next_cron.saturating_duration_since(Instant::now());
+        let deadline = [self.srv.blocking.next_deadline(), self.srv.pause.end()]
+            .into_iter()
+            .flatten()
+            .min();
+        if let Some(d) = deadline {
+            let ms = (d - crate::util::now_ms()).max(0) as u64;
+            wake = wake.min(Duration::from_millis(ms));
+        }
+        wake
+    }
+
+    /// Runs the input of clients whose wait (blocking command, CLIENT PAUSE) ended, in the
+    /// order they were released; serving them may release more.
+    fn resume_clients(&mut self) {
+        while let Some((t, id)) = self.srv.blocking.next_resumed() {
+            let Some(mut c) = self.srv.clients.get_mut(t).and_then(|s| s.take()) else {
+                continue;
+            };
+            if c.state.id == id && !c.state.blocked {
+                c.process_input(&mut self.srv);
+            }
+            if c.state.close_asap {
+                self.free_client(t, c);
+                continue;
+            }
+            if let Some(slot) = self.srv.clients.get_mut(t) {
+                *slot = Some(c);
+            }
             self.queue_write(t);
         }
     }
@@ -370,6 +412,9 @@ impl EventLoop {
 
     fn free_client(&mut self, t: usize, mut c: Box<Client>) {
         let _ = self.poll.registry().deregister(&mut c.stream);
+        self.srv.blocking.client_gone(c.state.id);
+        self.srv.pause.client_gone(c.state.id);
+        self.srv.watches.unwatch_all(c.state.id);
         if self.srv.clients.contains(t) {
             self.srv.clients.remove(t);
         }
@@ -402,7 +447,10 @@ impl EventLoop {
         for (t, slot) in self.srv.clients.iter_mut() {
             if let Some(c) = slot {
                 c.release_idle_buffers();
-                let idle = timeout_ms > 0 && now - c.state.last_interaction_ms > timeout_ms;
+                // Blocked and paused clients are waiting by design: no idle timeout.
+                let waiting = c.state.blocked || c.state.postponed.is_some();
+                let idle =
+                    timeout_ms > 0 && !waiting && now - c.state.last_interaction_ms > timeout_ms;
                 if c.state.close_asap || idle {
                     doomed.push(t);
                 }

@@ -9,8 +9,11 @@
 //!
 //! [`config`] reads redis.conf; [`server`] holds the state every command sees; [`error`] turns
 //! typed errors into RESP error lines in one place.
+//! [`blocking`] keeps the clients that wait: blocking pops served when their keys get data,
+//! and CLIENT PAUSE. Transactions (MULTI/EXEC, WATCH) are in [`commands::multi`].
 
 pub mod alloc;
+pub mod blocking;
 pub mod client;
 pub mod command;
 pub mod commands;

@@ -109,6 +109,12 @@ pub struct ServerState {
     pub cmd_clock: std::time::Instant,
     /// RDB/AOF state (INFO persistence).
     pub persist: crate::persist::Persistence,
+    /// Keys watched by clients (WATCH).
+    pub watches: crate::commands::multi::Watches,
+    /// Clients blocked on keys (BLPOP ...), keys ready to serve them, clients to resume.
+    pub blocking: crate::blocking::Blocking,
+    /// CLIENT PAUSE state and the clients it holds.
+    pub pause: crate::blocking::Pause,
 }
 
 impl ServerState {
@@ -143,6 +149,9 @@ impl ServerState {
             clock: crate::util::Clock::new(),
             cmd_clock: std::time::Instant::now(),
             persist: Default::default(),
+            watches: Default::default(),
+            blocking: Default::default(),
+            pause: Default::default(),
         }
     }
 
@@ -152,7 +161,7 @@ impl ServerState {
         crate::alloc::update_peak();
         crate::db::update_lru_clock();
         self.clock = crate::util::Clock::new();
-        if self.active_expire {
+        if self.active_expire && !self.pause.pauses_writes(now_ms) {
             let hz = self.config.hz;
             let st = crate::db::expire::active_expire_cycle(&mut self.dbs, now_ms, hz);
             let perc = if st.sampled > 0 {

@@ -318,60 +318,54 @@ fn bump(c: &AtomicU64, by: u64) {
     c.store(c.load(Relaxed) + by, Relaxed);
 }
 
-/// Runs one parsed command: lookup, arity and auth checks, the handler, error reply, stats.
-pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply, args: &Args<'_>) {
+/// What [`execute`] did with a command.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Exec {
+    /// Run, queued (MULTI) or rejected: its reply is written.
+    Done,
+    /// Held back by CLIENT PAUSE: run it again once the pause ends.
+    Postponed,
+}
+
+/// Runs one parsed command (Redis's `processCommand`): lookup, arity and auth checks, CLIENT
+/// PAUSE, queueing inside MULTI, then [`call`]; applies CLIENT REPLY to what it wrote.
+pub fn execute(
+    srv: &mut ServerState,
+    client: &mut ClientState,
+    out: &mut Reply,
+    args: &Args<'_>,
+) -> Exec {
     let mark = out.mark();
-    let start = srv.cmd_clock;
-    let now_ms = srv.clock.unix_ms(start);
-    client.last_interaction_ms = now_ms;
-    srv.stats.total_commands_processed += 1;
+    client.last_interaction_ms = srv.clock.unix_ms(srv.cmd_clock);
     match resolve(srv, client, args) {
-        Err(e) => {
-            srv.stats.count_error(&e);
-            out.error(&e);
-        }
+        Err(e) => reject(srv, client, out, None, &e),
         Ok(cmd) => {
-            let mut ctx = Ctx {
-                srv,
-                client,
-                out,
-                now_ms,
-            };
-            let res = (cmd.handler)(&mut ctx, args);
-            let Ctx {
-                srv, client, out, ..
-            } = ctx;
-            let end = std::time::Instant::now();
-            srv.cmd_clock = end;
-            let usec = (end - start).as_micros() as u64;
-            bump(&cmd.stats.calls, 1);
-            bump(&cmd.stats.usec, usec);
-            if cmd.flags & flags::SKIP_SLOWLOG == 0 {
-                srv.slowlog.record(
-                    cmd.name,
-                    srv.config.slowlog_log_slower_than,
-                    srv.config.slowlog_max_len,
-                    args,
-                    usec,
-                    now_ms,
-                    &client.addr,
-                    client.name.as_deref(),
-                );
+            if srv
+                .pause
+                .postpones(cmd, client, srv.clock.unix_ms(srv.cmd_clock))
+            {
+                client.last_cmd = cmd.name;
+                return Exec::Postponed;
             }
-            match res {
-                Err(e) => {
-                    bump(&cmd.stats.failed, 1);
-                    srv.stats.count_error(e.text());
-                    out.error(e.text());
+            match client.multi.as_mut() {
+                Some(_) if cmd.flags & flags::NO_MULTI != 0 => reject(
+                    srv,
+                    client,
+                    out,
+                    Some(cmd),
+                    b"ERR Command not allowed inside a transaction",
+                ),
+                Some(m) if !crate::commands::multi::runs_in_multi(cmd) => {
+                    m.cmds
+                        .push((cmd, crate::commands::multi::OwnedArgs::new(args)));
+                    client.last_cmd = cmd.name;
+                    out.simple("QUEUED");
                 }
-                Ok(()) if cmd.flags & flags::WRITE != 0 => {
-                    srv.stats.dirty += 1;
-                    let reply = out.buf.get(mark..).unwrap_or(&[]);
-                    crate::persist::aof::propagate(srv, client.db, cmd.name, args, reply, now_ms);
+                _ => {
+                    client.last_cmd = cmd.name;
+                    call(srv, client, out, cmd, args);
                 }
-                Ok(()) => {}
             }
-            client.last_cmd = cmd.name;
         }
     }
     match client.reply_mode {
@@ -382,6 +376,108 @@ pub fn execute(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply,
             client.reply_mode = ReplyMode::On;
         }
         ReplyMode::SkipNext => client.reply_mode = ReplyMode::Skip,
+    }
+    Exec::Done
+}
+
+/// Replies a rejection (Redis's `rejectCommand`): counted, and it aborts an open transaction.
+fn reject(
+    srv: &mut ServerState,
+    client: &mut ClientState,
+    out: &mut Reply,
+    cmd: Option<&Command>,
+    e: &[u8],
+) {
+    if let Some(m) = client.multi.as_mut() {
+        m.dirty_exec = true;
+    }
+    if let Some(cmd) = cmd {
+        bump(&cmd.stats.rejected, 1);
+    }
+    srv.stats.count_error(e);
+    out.error(e);
+}
+
+/// Runs a command's handler with its bookkeeping (Redis's `call`): stats, slowlog, error
+/// reply, and for a write that changed something: watched keys touched, blocked clients'
+/// keys signalled, propagation to the AOF.
+pub fn call(
+    srv: &mut ServerState,
+    client: &mut ClientState,
+    out: &mut Reply,
+    cmd: &'static Command,
+    args: &Args<'_>,
+) {
+    let mark = out.mark();
+    let start = srv.cmd_clock;
+    let now_ms = srv.clock.unix_ms(start);
+    let pre = crate::blocking::before_write(srv, client.db, cmd, args, now_ms);
+    let mut ctx = Ctx {
+        srv,
+        client,
+        out,
+        now_ms,
+    };
+    let res = (cmd.handler)(&mut ctx, args);
+    let Ctx {
+        srv, client, out, ..
+    } = ctx;
+    let end = std::time::Instant::now();
+    srv.cmd_clock = end;
+    let usec = (end - start).as_micros() as u64;
+    // A command that blocked is counted now, as Redis 7.0 does; its reply comes when served.
+    account(srv, client, cmd, args, usec, now_ms);
+    if client.blocked {
+        return;
+    }
+    match res {
+        Err(e) => {
+            bump(&cmd.stats.failed, 1);
+            srv.stats.count_error(e.text());
+            out.error(e.text());
+        }
+        Ok(()) if cmd.flags & flags::WRITE != 0 => {
+            srv.stats.dirty += 1;
+            let reply = out.buf.get(mark..).unwrap_or(&[]);
+            crate::blocking::after_write(srv, client.db, cmd, args, reply, pre);
+            crate::blocking::propagate(srv, client.db, cmd, args, reply, now_ms);
+        }
+        Ok(()) => {}
+    }
+}
+
+/// Counts one finished call: INFO commandstats, total commands, slowlog.
+pub fn account(
+    srv: &mut ServerState,
+    client: &ClientState,
+    cmd: &'static Command,
+    args: &Args<'_>,
+    usec: u64,
+    now_ms: i64,
+) {
+    srv.stats.total_commands_processed += 1;
+    bump(&cmd.stats.calls, 1);
+    bump(&cmd.stats.usec, usec);
+    if cmd.flags & flags::SKIP_SLOWLOG == 0 {
+        srv.slowlog.record(
+            cmd.name,
+            srv.config.slowlog_log_slower_than,
+            srv.config.slowlog_max_len,
+            args,
+            usec,
+            now_ms,
+            &client.addr,
+            client.name.as_deref(),
+        );
+    }
+}
+
+/// Counts a failed call outside [`call`] (a blocked client's wait ended badly), with its
+/// error reply if it got one.
+pub fn count_failed(srv: &mut ServerState, cmd: &'static Command, e: Option<&[u8]>) {
+    bump(&cmd.stats.failed, 1);
+    if let Some(e) = e {
+        srv.stats.count_error(e);
     }
 }
 

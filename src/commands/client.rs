@@ -12,7 +12,7 @@ const ADMIN_ACL: u32 = acl::ADMIN | acl::SLOW | acl::DANGEROUS | acl::CONNECTION
 const CONN_FLAGS: u32 = flags::NOSCRIPT | flags::LOADING | flags::STALE;
 const CONN_ACL: u32 = acl::SLOW | acl::CONNECTION;
 
-pub static SUBCOMMANDS: [Command; 11] = [
+pub static SUBCOMMANDS: [Command; 13] = [
     Command {
         flags: CONN_FLAGS,
         acl: CONN_ACL,
@@ -114,6 +114,24 @@ pub static SUBCOMMANDS: [Command; 11] = [
         summary: "Resume processing of clients that were paused",
         complexity: "O(N) Where N is the number of paused clients",
         ..Command::new("client|unpause", 2, unpause)
+    },
+    Command {
+        flags: ADMIN_FLAGS,
+        acl: ADMIN_ACL,
+        group: "connection",
+        since: "2.9.50",
+        summary: "Stop processing commands from clients for some time",
+        complexity: "O(1)",
+        ..Command::new("client|pause", -3, pause)
+    },
+    Command {
+        flags: ADMIN_FLAGS,
+        acl: ADMIN_ACL,
+        group: "connection",
+        since: "5.0.0",
+        summary: "Unblock a client blocked in a blocking command from a different connection",
+        complexity: "O(log N) where N is the number of client connections",
+        ..Command::new("client|unblock", -3, unblock)
     },
 ];
 
@@ -218,9 +236,18 @@ fn buffers(c: &Client) -> Buffers {
 }
 
 /// One CLIENT LIST / CLIENT INFO line, in Redis 7 field order (plus 7.2's lib-name/lib-ver).
-fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64) {
+fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dirty_cas: bool) {
     use std::io::Write;
     let mut fl = String::new();
+    if s.multi.is_some() {
+        fl.push('x');
+    }
+    if s.blocked || s.postponed.is_some() {
+        fl.push('b');
+    }
+    if dirty_cas {
+        fl.push('d');
+    }
     if s.close_asap {
         fl.push('A');
     }
@@ -245,17 +272,26 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64) {
     out.extend_from_slice(name);
     let tot_mem = b.qbuf + b.qbuf_free + b.rbs + std::mem::size_of::<Client>();
     let cmd = s.last_cmd;
+    let (multi, multi_mem) = match &s.multi {
+        Some(m) => (
+            m.cmds.len() as i64,
+            m.cmds.iter().map(|c| c.1.mem()).sum::<usize>(),
+        ),
+        None => (-1, 0),
+    };
     let _ = write!(
         out,
-        " age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} \
-         argv-mem=0 multi-mem=0 rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} \
+        " age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf={} qbuf-free={} \
+         argv-mem=0 multi-mem={} rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} \
          user=default redir=-1 resp={} lib-name=",
         (now_ms - s.created_ms) / 1000,
         (now_ms - s.last_interaction_ms) / 1000,
         fl,
         s.db,
+        multi,
         b.qbuf,
         b.qbuf_free,
+        multi_mem,
         b.rbs,
         b.rbs,
         b.obl,
@@ -272,8 +308,14 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64) {
 
 fn info(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     let mut line = Vec::new();
-    ctx.client.last_cmd = "client|info";
-    client_line(&mut line, ctx.client, &Buffers::default(), ctx.now_ms);
+    let dirty = ctx.srv.watches.dirty_flag(ctx.client.id);
+    client_line(
+        &mut line,
+        ctx.client,
+        &Buffers::default(),
+        ctx.now_ms,
+        dirty,
+    );
     ctx.out.verbatim(&line);
     Ok(())
 }
@@ -304,13 +346,13 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             return Err(CmdError::Syntax);
         }
     }
-    ctx.client.last_cmd = "client|list";
     let now = ctx.now_ms;
     let mut rows: Vec<(u64, Vec<u8>)> = Vec::new();
     let keep = |id: u64| ids.as_ref().is_none_or(|v| v.contains(&id));
     if keep(ctx.client.id) {
         let mut l = Vec::new();
-        client_line(&mut l, ctx.client, &Buffers::default(), now);
+        let dirty = ctx.srv.watches.dirty_flag(ctx.client.id);
+        client_line(&mut l, ctx.client, &Buffers::default(), now, dirty);
         rows.push((ctx.client.id, l));
     }
     for (_, slot) in ctx.srv.clients.iter() {
@@ -318,7 +360,8 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             && keep(c.state.id)
         {
             let mut l = Vec::new();
-            client_line(&mut l, &c.state, &buffers(c), now);
+            let dirty = ctx.srv.watches.dirty_flag(c.state.id);
+            client_line(&mut l, &c.state, &buffers(c), now, dirty);
             rows.push((c.state.id, l));
         }
     }
@@ -516,6 +559,61 @@ fn no_evict(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 }
 
 fn unpause(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    crate::blocking::unpause(ctx.srv);
     ctx.out.ok();
+    Ok(())
+}
+
+/// Redis's `addReplySubcommandSyntaxError`, naming the subcommand as it was typed.
+fn wrong_args(args: &Args<'_>) -> CmdError {
+    let mut e = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+    e.extend_from_slice(&args[1]);
+    e.extend_from_slice(b"'. Try CLIENT HELP.");
+    CmdError::Bytes(e)
+}
+
+/// CLIENT PAUSE timeout [WRITE|ALL]: timeout in milliseconds.
+fn pause(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    if args.len() > 4 {
+        return Err(wrong_args(args));
+    }
+    let mut all = true;
+    if args.len() == 4 {
+        if args[3].eq_ignore_ascii_case(b"write") {
+            all = false;
+        } else if !args[3].eq_ignore_ascii_case(b"all") {
+            return Err(CmdError::msg("ERR CLIENT PAUSE mode must be WRITE or ALL"));
+        }
+    }
+    let ms = parse_i64(&args[2]).ok_or(CmdError::msg(
+        "ERR timeout is not an integer or out of range",
+    ))?;
+    if ms < 0 {
+        return Err(CmdError::msg("ERR timeout is negative"));
+    }
+    let end = ms.saturating_add(ctx.now_ms);
+    ctx.srv.pause.start(end, all);
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command.
+fn unblock(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    if args.len() > 4 {
+        return Err(wrong_args(args));
+    }
+    let mut error = false;
+    if args.len() == 4 {
+        if args[3].eq_ignore_ascii_case(b"error") {
+            error = true;
+        } else if !args[3].eq_ignore_ascii_case(b"timeout") {
+            return Err(CmdError::msg(
+                "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+            ));
+        }
+    }
+    let id = parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
+    let done = id > 0 && crate::blocking::client_unblock(ctx.srv, id as u64, error);
+    ctx.out.int(done as i64);
     Ok(())
 }

@@ -176,9 +176,15 @@ fn clients(ctx: &mut Ctx<'_>, o: &mut String) {
     field!(o, "maxclients", "{}", srv.config.maxclients);
     field!(o, "client_recent_max_input_buffer", "{}", max_in);
     field!(o, "client_recent_max_output_buffer", "{}", max_out);
-    field!(o, "blocked_clients", "0");
+    let blocked = srv.blocking.blocked_count() + srv.pause.parked_count();
+    field!(o, "blocked_clients", "{}", blocked);
     field!(o, "tracking_clients", "0");
-    field!(o, "clients_in_timeout_table", "0");
+    field!(
+        o,
+        "clients_in_timeout_table",
+        "{}",
+        srv.blocking.timeout_count()
+    );
 }
 
 /// Redis's `bytesToHuman`.

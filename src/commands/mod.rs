@@ -11,6 +11,7 @@ pub mod info;
 pub mod keys;
 pub mod list;
 pub mod memory;
+pub mod multi;
 pub mod object;
 pub mod persist;
 pub mod server;
@@ -42,4 +43,6 @@ pub static GROUPS: &[&[Command]] = &[
     &list::COMMANDS,
     &sort::COMMANDS,
     &memory::COMMANDS,
+    &multi::COMMANDS,
+    &crate::blocking::COMMANDS,
 ];

@@ -1939,3 +1939,45 @@ fn zscan(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 pub(crate) fn c_strtod(s: &[u8]) -> (f64, usize, bool) {
     strtod(s)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Blocking pops (added by the txn work): the serving steps of BZPOPMIN/BZPOPMAX/BZMPOP, called
+// by [`crate::blocking`] for one key at a time.
+
+/// Pops the lowest (or highest) member of the sorted set at `key`, replying
+/// `[key, member, score]`. False (nothing replied) when `key` is absent; WRONGTYPE when it is
+/// not a sorted set.
+pub fn bzpop_key(ctx: &mut Ctx<'_>, key: &[u8], max: bool) -> Result<bool, CmdError> {
+    let now = ctx.now_ms;
+    let (db, out) = ctx.db_out();
+    let Some(z) = write_zset(db, key, now)? else {
+        return Ok(false);
+    };
+    let len = z.len();
+    if len == 0 {
+        return Ok(false);
+    }
+    let from = if max { len - 1 } else { 0 };
+    let Some((m, s)) = z.iter(from, max).next() else {
+        return Ok(false);
+    };
+    out.array(3);
+    out.bulk(key);
+    out.bulk(m);
+    out.double(s);
+    z.remove_ranks(from, from);
+    db.remove_if_empty(key);
+    Ok(true)
+}
+
+/// ZMPOP's work on one key: pops up to `count` members, replying `[key, [[member, score]...]]`.
+/// False (nothing replied) when `key` is absent; WRONGTYPE when it is not a sorted set.
+pub fn bzmpop_key(ctx: &mut Ctx<'_>, key: &[u8], max: bool, count: i64) -> Result<bool, CmdError> {
+    let now = ctx.now_ms;
+    let (db, _) = ctx.db_out();
+    if write_zset(db, key, now)?.is_none() {
+        return Ok(false);
+    }
+    zpop_generic(ctx, &[key], max, true, Some(count), true, true)?;
+    Ok(true)
+}

@@ -537,3 +537,41 @@ pub fn rewrite_aborted(srv: &mut ServerState, pid: libc::pid_t) {
     let tmp = PathBuf::from(&srv.config.dir).join(format!("temp-rewriteaof-bg-{pid}.aof"));
     let _ = std::fs::remove_file(tmp);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Transactions (added by the txn work): EXEC wraps what it propagated in MULTI/EXEC.
+
+impl AofState {
+    /// Bytes propagated so far this turn: a mark for [`AofState::wrap_in_multi`].
+    pub fn pending_mark(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Wraps the commands propagated since `mark` in MULTI ... EXEC, as Redis 7.0 does for a
+    /// transaction that propagated more than one command: MULTI goes after the SELECT of the
+    /// first command, if it has one.
+    pub fn wrap_in_multi(&mut self, mark: usize) {
+        if mark >= self.pending.len() {
+            return;
+        }
+        let mut at = mark;
+        const SELECT: &[u8] = b"*2\r\n$6\r\nSELECT\r\n$";
+        if self.pending[mark..].starts_with(SELECT) {
+            // Skip `$<n>\r\n<digits>\r\n`: two more CRLFs.
+            let mut crlfs = 0;
+            let mut i = mark + SELECT.len();
+            while i + 1 < self.pending.len() && crlfs < 2 {
+                if &self.pending[i..i + 2] == b"\r\n" {
+                    crlfs += 1;
+                    i += 2;
+                } else {
+                    i += 1;
+                }
+            }
+            at = i;
+        }
+        const MULTI: &[u8] = b"*1\r\n$5\r\nMULTI\r\n";
+        self.pending.splice(at..at, MULTI.iter().copied());
+        self.pending.extend_from_slice(b"*1\r\n$4\r\nEXEC\r\n");
+    }
+}
