@@ -56,6 +56,17 @@ fn main() -> ExitCode {
         std::process::id()
     );
     config.apply_at_start();
+    let pidfile = config
+        .get(b"pidfile")
+        .into_iter()
+        .next()
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty());
+    if let Some(p) = &pidfile
+        && let Err(e) = std::fs::write(p, format!("{}\n", std::process::id()))
+    {
+        log::warn!("Failed to write PID file: {e}");
+    }
     let srv = ServerState::new(config);
     let mut ev = match EventLoop::new(srv) {
         Ok(ev) => ev,
@@ -76,6 +87,10 @@ fn main() -> ExitCode {
     if let Err(e) = ev.run() {
         log::warn!("Event loop failed: {e}");
         return ExitCode::FAILURE;
+    }
+    if let Some(p) = &pidfile {
+        log::info!("Removing the pid file.");
+        let _ = std::fs::remove_file(p);
     }
     log::warn!("ferrokv is now ready to exit, bye bye...");
     ExitCode::SUCCESS

@@ -726,6 +726,11 @@ fn debian_redis_conf_starts_unchanged() {
     );
     let mut c = srv.connect();
     assert_eq!(c.cmd("PING"), b"+PONG\r\n");
+    // The pid file holds the server's pid, as Redis writes it.
+    assert_eq!(
+        std::fs::read_to_string(&pid).unwrap(),
+        format!("{}\n", srv.pid())
+    );
     assert_eq!(
         c.cmd("CONFIG GET client-output-buffer-limit"),
         b"*2\r\n$26\r\nclient-output-buffer-limit\r\n$67\r\nnormal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60\r\n"

@@ -227,7 +227,7 @@ pub static TABLE: [Spec; 176] = [
     spec("notify-keyspace-events", "", Special(Sp::NotifyKeyspaceEvents), "", 0),
     spec("oom-score-adj", "", Enum(&["no", "yes", "relative", "absolute"]), "no", 0),
     spec("oom-score-adj-values", "", Special(Sp::OomScoreAdjValues), "0 200 800", MULTI_ARG),
-    spec("pidfile", "", Str(Chk::None), "", IMMUTABLE | NULLABLE),
+    spec("pidfile", "", Str(Chk::None), "", IMMUTABLE | NULLABLE | ACTED),
     spec("port", "", int(0, 65535), "6379", ACTED),
     spec("proc-title-template", "", Str(Chk::ProcTitle), "{title} {listen-addr} {server-mode}", 0),
     spec("propagation-error-behavior", "", Enum(&["ignore", "panic", "panic-on-replicas"]), "ignore", 0),
