@@ -268,6 +268,36 @@ impl<K: DictKey + fmt::Debug, V: fmt::Debug> fmt::Debug for Dict<K, V> {
     }
 }
 
+/// Buckets per block of the old table handed back to the OS while a rehash walks past it.
+const RELEASE_BLOCK: usize = 64 * 1024;
+
+/// Gives the pages of every whole [`RELEASE_BLOCK`] of `table` that the rehash index passed
+/// between `from` and `to` back to the OS. Those buckets are all zero and zero-filled pages read
+/// back the same, so nothing changes for readers; but freeing a big old table at the end of a
+/// rehash then no longer has to unmap tens of megabytes in one go (a multi-millisecond stall).
+fn release_passed(table: &mut [u32], from: usize, to: usize) {
+    let first = from / RELEASE_BLOCK + 1;
+    let last = to / RELEASE_BLOCK;
+    for b in first..=last {
+        let start = (b - 1) * RELEASE_BLOCK;
+        let Some(block) = table.get_mut(start..b * RELEASE_BLOCK) else {
+            break;
+        };
+        // Only whole pages inside the block.
+        let page = 4096usize;
+        let lo = (block.as_mut_ptr() as usize).next_multiple_of(page);
+        let hi = (block.as_mut_ptr() as usize + std::mem::size_of_val(block)) & !(page - 1);
+        if hi > lo {
+            // SAFETY: [lo, hi) lies inside `table`'s allocation, which stays mapped; its
+            // contents are zero, and MADV_DONTNEED on private anonymous memory reads back as
+            // zero, so the slice's value is unchanged.
+            unsafe {
+                libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_DONTNEED);
+            }
+        }
+    }
+}
+
 /// A zero-filled bucket array (the allocator can hand out fresh zero pages without touching them).
 fn empty_table(size: usize) -> Box<[u32]> {
     vec![0u32; size].into_boxed_slice()
@@ -546,6 +576,15 @@ impl<K: DictKey, V> Dict<K, V> {
     }
 
     fn rehash(&mut self, n: usize) -> bool {
+        let before = self.rehash_idx;
+        let more = self.rehash_buckets(n);
+        if more {
+            release_passed(&mut self.ht[0], before, self.rehash_idx);
+        }
+        more
+    }
+
+    fn rehash_buckets(&mut self, n: usize) -> bool {
         if !self.is_rehashing() {
             return false;
         }
