@@ -21,6 +21,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod event_loop;
+pub mod latency;
 pub mod ldouble;
 pub mod logging;
 pub mod persist;

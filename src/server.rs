@@ -99,6 +99,8 @@ pub struct ServerState {
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
     pub slowlog: crate::slowlog::SlowLog,
+    /// Latency histograms, indexed from each command's `CmdStats::histogram`.
+    pub latency: Vec<crate::latency::Histogram>,
     /// Heap bytes in use once start-up finished (INFO's used_memory_startup).
     pub used_memory_startup: usize,
     last_metrics_ms: i64,
@@ -144,6 +146,7 @@ impl ServerState {
             kill_pending: false,
             active_expire: true,
             slowlog: Default::default(),
+            latency: Vec::new(),
             used_memory_startup: 0,
             last_metrics_ms: 0,
             clock: crate::util::Clock::new(),

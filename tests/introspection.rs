@@ -330,3 +330,37 @@ fn requirepass() {
     assert_eq!(d.cmd("AUTH pw"), b"+OK\r\n");
     assert_eq!(d.cmd("PING"), b"+PONG\r\n");
 }
+
+#[test]
+fn info_latencystats_uses_redis_buckets() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("PING"), b"+PONG\r\n");
+    let info = String::from_utf8(c.cmd("INFO latencystats")).unwrap();
+    // One PING recorded; its figure is a bucket bound of Redis's 2-digit histogram.
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("latency_percentiles_usec_ping:"))
+        .unwrap_or_else(|| panic!("{info}"));
+    let fields: Vec<&str> = line.split(':').nth(1).unwrap().split(',').collect();
+    assert_eq!(fields.len(), 3, "{line}");
+    assert!(
+        fields[0].starts_with("p50=")
+            && fields[1].starts_with("p99=")
+            && fields[2].starts_with("p99.9=")
+    );
+    assert_eq!(
+        c.cmd_args(&[
+            b"CONFIG",
+            b"SET",
+            b"latency-tracking-info-percentiles",
+            b"0 100"
+        ]),
+        b"+OK\r\n"
+    );
+    assert_eq!(c.cmd("CONFIG SET latency-tracking no"), b"+OK\r\n");
+    assert_eq!(c.cmd("CONFIG RESETSTAT"), b"+OK\r\n");
+    assert_eq!(c.cmd("PING"), b"+PONG\r\n");
+    // Tracking off: nothing recorded after the reset.
+    assert_eq!(c.cmd("INFO latencystats"), b"$16\r\n# Latencystats\r\n\r\n");
+}

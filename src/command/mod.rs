@@ -6,7 +6,7 @@
 pub mod docs;
 pub mod table;
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
 use crate::client::{ClientState, ReplyMode};
 use crate::db::Db;
@@ -289,6 +289,8 @@ pub struct CmdStats {
     pub usec: AtomicU64,
     pub rejected: AtomicU64,
     pub failed: AtomicU64,
+    /// 1 + index of this command's latency histogram in `ServerState::latency` (0: none yet).
+    pub histogram: AtomicU32,
 }
 
 impl CmdStats {
@@ -298,6 +300,7 @@ impl CmdStats {
             usec: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             failed: AtomicU64::new(0),
+            histogram: AtomicU32::new(0),
         }
     }
 
@@ -311,6 +314,19 @@ impl CmdStats {
 impl Default for CmdStats {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Adds one call's duration to the command's latency histogram (created on first use).
+fn record_latency(srv: &mut ServerState, cmd: &Command, usec: u64) {
+    let mut idx = cmd.stats.histogram.load(Relaxed) as usize;
+    if idx == 0 {
+        srv.latency.push(crate::latency::Histogram::default());
+        idx = srv.latency.len();
+        cmd.stats.histogram.store(idx as u32, Relaxed);
+    }
+    if let Some(h) = srv.latency.get_mut(idx - 1) {
+        h.record(usec.saturating_mul(1000));
     }
 }
 
@@ -458,6 +474,9 @@ pub fn account(
     srv.stats.total_commands_processed += 1;
     bump(&cmd.stats.calls, 1);
     bump(&cmd.stats.usec, usec);
+    if srv.config.latency_tracking {
+        record_latency(srv, cmd, usec);
+    }
     if cmd.flags & flags::SKIP_SLOWLOG == 0 {
         srv.slowlog.record(
             cmd.name,

@@ -140,6 +140,9 @@ fn resetstat(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
             sub.stats.reset();
         }
     }
+    for h in &mut ctx.srv.latency {
+        *h = Default::default();
+    }
     ctx.out.ok();
     Ok(())
 }

@@ -89,7 +89,7 @@ pub fn render(ctx: &mut Ctx<'_>, wanted: &[String]) -> String {
             "modules" => out.push_str("# Modules\r\n"),
             "commandstats" => commandstats(ctx, &mut out),
             "errorstats" => errorstats(ctx, &mut out),
-            "latencystats" => out.push_str("# Latencystats\r\n"),
+            "latencystats" => latencystats(ctx, &mut out),
             "cluster" => out.push_str("# Cluster\r\ncluster_enabled:0\r\n"),
             "keyspace" => keyspace(ctx, &mut out),
             _ => {}
@@ -455,6 +455,29 @@ fn cpu(o: &mut String) {
     field!(o, "used_cpu_user_children", "{cuser:.6}");
     field!(o, "used_cpu_sys_main_thread", "{tsys:.6}");
     field!(o, "used_cpu_user_main_thread", "{tuser:.6}");
+}
+
+fn latencystats(ctx: &mut Ctx<'_>, o: &mut String) {
+    use std::sync::atomic::Ordering::Relaxed;
+    o.push_str("# Latencystats\r\n");
+    let pcts = &ctx.srv.config.latency_tracking_info_percentiles;
+    for c in ctx.srv.commands.iter() {
+        for cmd in std::iter::once(c).chain(c.subcommands.iter()) {
+            let idx = cmd.stats.histogram.load(Relaxed) as usize;
+            let Some(h) = idx.checked_sub(1).and_then(|i| ctx.srv.latency.get(i)) else {
+                continue;
+            };
+            if h.is_empty() {
+                continue;
+            }
+            let _ = write!(
+                o,
+                "latency_percentiles_usec_{}:{}\r\n",
+                cmd.name,
+                h.info_line(pcts)
+            );
+        }
+    }
 }
 
 fn commandstats(ctx: &mut Ctx<'_>, o: &mut String) {

@@ -74,6 +74,8 @@ pub struct Config {
     pub zset_max_listpack_value: usize,
     pub slowlog_log_slower_than: i64,
     pub slowlog_max_len: usize,
+    pub latency_tracking: bool,
+    pub latency_tracking_info_percentiles: Vec<f64>,
     pub maxmemory: u64,
     pub maxmemory_policy: String,
     pub appendfsync: String,
@@ -150,6 +152,8 @@ impl Default for Config {
             zset_max_listpack_value: 64,
             slowlog_log_slower_than: 10000,
             slowlog_max_len: 128,
+            latency_tracking: true,
+            latency_tracking_info_percentiles: vec![50.0, 99.0, 99.9],
             maxmemory: 0,
             maxmemory_policy: "noeviction".into(),
             appendfsync: "everysec".into(),
@@ -237,6 +241,12 @@ impl Config {
         self.zset_max_listpack_value = self.num("zset-max-listpack-value");
         self.slowlog_log_slower_than = self.num("slowlog-log-slower-than");
         self.slowlog_max_len = self.num("slowlog-max-len");
+        self.latency_tracking = self.yes("latency-tracking");
+        self.latency_tracking_info_percentiles = self
+            .val("latency-tracking-info-percentiles")
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect();
         self.maxmemory = self.num("maxmemory");
         self.maxmemory_policy = self.val("maxmemory-policy").to_string();
         self.appendfsync = self.val("appendfsync").to_string();
