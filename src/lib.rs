@@ -23,6 +23,7 @@ pub mod error;
 pub mod event_loop;
 pub mod ldouble;
 pub mod logging;
+pub mod monitor;
 pub mod persist;
 pub mod resp;
 pub mod server;
