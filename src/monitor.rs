@@ -102,7 +102,8 @@ pub fn feed(
     args: &Args<'_>,
 ) {
     let line = format_line(srv, client, cmd.name, args);
-    if client.monitor {
+    // A client closing after its reply gets nothing more (Redis's prepareClientToWrite).
+    if client.monitor && !client.close_after_reply {
         out.buf.extend_from_slice(&line);
     }
     let limits = srv.config.client_output_buffer_limit_normal;
@@ -114,6 +115,7 @@ pub fn feed(
         // CLIENT REPLY OFF/SKIP drops what the monitor would be sent, as Redis's addReply does.
         if !c.state.monitor
             || c.state.close_asap
+            || c.state.close_after_reply
             || matches!(c.state.reply_mode, ReplyMode::Off | ReplyMode::Skip)
         {
             continue;

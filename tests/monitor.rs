@@ -248,6 +248,18 @@ fn what_a_monitor_may_run() {
 }
 
 #[test]
+fn quit_from_a_monitor() {
+    let (t, _c) = start_target(ORACLE);
+    let mut m1 = monitor(&t);
+    let mut m2 = monitor(&t);
+    let a = peer(&m1);
+    // The quitting monitor gets its +OK only; the other sees the QUIT.
+    m1.send(b"QUIT\r\n");
+    assert_eq!(show(&m1.read_to_close()), "+OK\\r\\n");
+    expect(&mut m2, &a, &[r#"[0 {}] "QUIT""#]);
+}
+
+#[test]
 fn monitor_inside_multi_is_refused() {
     let (t, mut c) = start_target(ORACLE);
     check(&mut c, "MULTI", b"+OK\r\n");
