@@ -380,3 +380,18 @@ fn a_flood_reaches_every_monitor() {
     }
     check(&mut c, "FLUSHALL", b"+OK\r\n");
 }
+
+#[test]
+fn monitors_never_time_out() {
+    let (t, mut c) = start_target(ORACLE);
+    check(&mut c, "CONFIG SET timeout 1", b"+OK\r\n");
+    let mut m = monitor(&t);
+    let a = peer(&m);
+    std::thread::sleep(Duration::from_millis(3500));
+    check(&mut m, "PING", b"+PONG\r\n");
+    expect(&mut m, &a, &[r#"[0 {}] "PING""#]);
+    // The idle normal client was closed meanwhile.
+    assert_eq!(c.read_to_close(), b"");
+    let mut c = t.conn();
+    check(&mut c, "CONFIG SET timeout 0", b"+OK\r\n");
+}
