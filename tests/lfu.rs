@@ -118,6 +118,26 @@ fn collections_count_writes_and_reads() {
 }
 
 #[test]
+fn copy_is_fresh_rename_and_move_touch() {
+    let (_t, mut c) = start_target(ORACLE);
+    check(&mut c, "CONFIG SET maxmemory-policy allkeys-lfu", b"+OK\r\n");
+    check(&mut c, "CONFIG SET lfu-log-factor 0", b"+OK\r\n");
+    check(&mut c, "SET a v", b"+OK\r\n");
+    check(&mut c, "GET a", b"$1\r\nv\r\n");
+    check(&mut c, "GET a", b"$1\r\nv\r\n");
+    check(&mut c, "COPY a b", b":1\r\n");
+    check(&mut c, "OBJECT FREQ b", b":5\r\n");
+    check(&mut c, "OBJECT FREQ a", b":8\r\n");
+    check(&mut c, "RENAME a c", b"+OK\r\n");
+    check(&mut c, "OBJECT FREQ c", b":9\r\n");
+    check(&mut c, "MOVE c 1", b":1\r\n");
+    check(&mut c, "SELECT 1", b"+OK\r\n");
+    check(&mut c, "OBJECT FREQ c", b":10\r\n");
+    check(&mut c, "SELECT 0", b"+OK\r\n");
+    restore(&mut c);
+}
+
+#[test]
 fn shared_integers_depend_on_maxmemory_and_policy() {
     let (_t, mut c) = start_target(ORACLE);
     check(&mut c, "SET n 5", b"+OK\r\n");
