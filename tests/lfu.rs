@@ -114,13 +114,29 @@ fn collections_count_writes_and_reads() {
     check(&mut c, "SADD s b", b":1\r\n");
     c.cmd("SMEMBERS s");
     check(&mut c, "OBJECT FREQ s", b":7\r\n");
+    check(&mut c, "ZADD z 1 a", b":1\r\n");
+    check(&mut c, "OBJECT FREQ z", b":5\r\n");
+    check(&mut c, "ZADD z 2 b 3 c 4 d", b":3\r\n");
+    check(&mut c, "OBJECT FREQ z", b":6\r\n");
+    check(&mut c, "ZPOPMIN z", b"*2\r\n$1\r\na\r\n$1\r\n1\r\n");
+    check(&mut c, "OBJECT FREQ z", b":7\r\n");
+    check(
+        &mut c,
+        "ZMPOP 2 nokey z MIN",
+        b"*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n",
+    );
+    check(&mut c, "OBJECT FREQ z", b":8\r\n");
     restore(&mut c);
 }
 
 #[test]
 fn copy_is_fresh_rename_and_move_touch() {
     let (_t, mut c) = start_target(ORACLE);
-    check(&mut c, "CONFIG SET maxmemory-policy allkeys-lfu", b"+OK\r\n");
+    check(
+        &mut c,
+        "CONFIG SET maxmemory-policy allkeys-lfu",
+        b"+OK\r\n",
+    );
     check(&mut c, "CONFIG SET lfu-log-factor 0", b"+OK\r\n");
     check(&mut c, "SET a v", b"+OK\r\n");
     check(&mut c, "GET a", b"$1\r\nv\r\n");
