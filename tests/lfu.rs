@@ -86,6 +86,18 @@ fn counters_start_at_five_and_count_accesses() {
     check(&mut c, "OBJECT FREQ k", b":18\r\n");
     check(&mut c, "APPEND k x", b":3\r\n");
     check(&mut c, "OBJECT FREQ k", b":19\r\n");
+    // Write lookups touch: SET NX that finds the key, SETNX, EXPIRE, PERSIST; TTL does not.
+    check(&mut c, "SET k v3 NX", b"$-1\r\n");
+    check(&mut c, "OBJECT FREQ k", b":20\r\n");
+    check(&mut c, "SETNX k v4", b":0\r\n");
+    check(&mut c, "OBJECT FREQ k", b":21\r\n");
+    check(&mut c, "SET k v5 XX", b"+OK\r\n");
+    check(&mut c, "OBJECT FREQ k", b":22\r\n");
+    check(&mut c, "EXPIRE k 1000", b":1\r\n");
+    check(&mut c, "TTL k", b":1000\r\n");
+    check(&mut c, "OBJECT FREQ k", b":23\r\n");
+    check(&mut c, "PERSIST k", b":1\r\n");
+    check(&mut c, "OBJECT FREQ k", b":24\r\n");
     // Deleted and created again: a new counter.
     check(&mut c, "DEL k", b":1\r\n");
     check(&mut c, "SET k v", b"+OK\r\n");

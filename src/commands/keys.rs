@@ -442,7 +442,7 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64, relative: bo
         .and_then(|ms| ms.checked_add(base))
         .ok_or_else(invalid)?;
     let (db, out) = ctx.db_out();
-    let Some(e) = db.peek(&args[1], now) else {
+    let Some(e) = db.lookup_write(&args[1], now) else {
         out.int(0);
         return Ok(());
     };
@@ -483,7 +483,7 @@ fn persist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     let had = db
-        .peek(&args[1], now)
+        .lookup_write(&args[1], now)
         .is_some_and(|e| e.expire_ms != crate::db::NO_EXPIRE);
     if had {
         db.set_expire(&args[1], crate::db::NO_EXPIRE);
