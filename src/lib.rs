@@ -11,6 +11,7 @@
 //! typed errors into RESP error lines in one place.
 //! [`blocking`] keeps the clients that wait: blocking pops served when their keys get data,
 //! and CLIENT PAUSE. Transactions (MULTI/EXEC, WATCH) are in [`commands::multi`].
+//! [`monitor`] shows every executed command to MONITOR clients.
 
 pub mod alloc;
 pub mod blocking;
