@@ -77,6 +77,8 @@ pub struct ClientState {
     pub blocked: bool,
     /// A command held back by CLIENT PAUSE, run first once the pause ends.
     pub postponed: Option<crate::commands::multi::OwnedArgs>,
+    /// In MONITOR mode (see [`crate::monitor`]).
+    pub monitor: bool,
 }
 
 impl ClientState {
@@ -106,6 +108,7 @@ impl ClientState {
             deny_blocking: false,
             blocked: false,
             postponed: None,
+            monitor: false,
         }
     }
 }
@@ -353,7 +356,7 @@ impl Client {
 
     /// Redis's `checkClientOutputBufferLimits` for a normal client: over the hard limit, or over
     /// the soft limit for more than its seconds. Limits of 0 are off.
-    fn output_over_limit(&mut self, (hard, soft, soft_secs): (usize, usize, u64)) -> bool {
+    pub fn output_over_limit(&mut self, (hard, soft, soft_secs): (usize, usize, u64)) -> bool {
         let used = self.reply.pending();
         if hard > 0 && used >= hard {
             return true;

@@ -180,6 +180,11 @@ impl EventLoop {
                 self.free_killed();
             }
             crate::persist::aof::before_sleep(&mut self.srv);
+            if std::mem::take(&mut self.srv.monitor_fed) {
+                for i in 0..self.srv.monitors.len() {
+                    self.queue_write(self.srv.monitors[i]);
+                }
+            }
             self.flush_writes();
             if Instant::now() >= self.next_cron {
                 self.cron();
@@ -376,6 +381,10 @@ impl EventLoop {
                 self.free_client(t, c);
                 continue;
             };
+            if c.reply.pending() < before {
+                // Redis counts a write as interaction (a fed monitor is not idle).
+                c.state.last_interaction_ms = self.srv.clock.unix_ms(self.srv.cmd_clock);
+            }
             self.srv.stats.net_output_bytes += (before - c.reply.pending()) as u64;
             self.srv.stats.writes_processed += 1;
             if outcome == WriteOutcome::Budget {
@@ -415,6 +424,7 @@ impl EventLoop {
         self.srv.blocking.client_gone(c.state.id);
         self.srv.pause.client_gone(c.state.id);
         self.srv.watches.unwatch_all(c.state.id);
+        crate::monitor::stop(&mut self.srv, &mut c.state);
         if self.srv.clients.contains(t) {
             self.srv.clients.remove(t);
         }
@@ -448,7 +458,8 @@ impl EventLoop {
             if let Some(c) = slot {
                 c.release_idle_buffers();
                 // Blocked and paused clients are waiting by design: no idle timeout.
-                let waiting = c.state.blocked || c.state.postponed.is_some();
+                // Monitors, like replicas, are exempt.
+                let waiting = c.state.blocked || c.state.postponed.is_some() || c.state.monitor;
                 let idle =
                     timeout_ms > 0 && !waiting && now - c.state.last_interaction_ms > timeout_ms;
                 if c.state.close_asap || idle {

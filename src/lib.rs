@@ -11,6 +11,7 @@
 //! typed errors into RESP error lines in one place.
 //! [`blocking`] keeps the clients that wait: blocking pops served when their keys get data,
 //! and CLIENT PAUSE. Transactions (MULTI/EXEC, WATCH) are in [`commands::multi`].
+//! [`monitor`] shows every executed command to MONITOR clients.
 
 pub mod alloc;
 pub mod blocking;
@@ -24,6 +25,7 @@ pub mod event_loop;
 pub mod latency;
 pub mod ldouble;
 pub mod logging;
+pub mod monitor;
 pub mod persist;
 pub mod resp;
 pub mod server;

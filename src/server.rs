@@ -117,6 +117,10 @@ pub struct ServerState {
     pub blocking: crate::blocking::Blocking,
     /// CLIENT PAUSE state and the clients it holds.
     pub pause: crate::blocking::Pause,
+    /// Tokens of the clients in MONITOR mode.
+    pub monitors: Vec<usize>,
+    /// Monitors other than the running client got output: the loop queues their writes.
+    pub monitor_fed: bool,
 }
 
 impl ServerState {
@@ -155,6 +159,8 @@ impl ServerState {
             watches: Default::default(),
             blocking: Default::default(),
             pause: Default::default(),
+            monitors: Vec::new(),
+            monitor_fed: false,
         }
     }
 

@@ -355,10 +355,15 @@ pub fn execute(
     client.last_interaction_ms = srv.clock.unix_ms(srv.cmd_clock);
     match resolve(srv, client, args) {
         Err(e) => reject(srv, client, out, None, &e),
+        Ok(cmd) if crate::monitor::denied(client, cmd) => {
+            reject(srv, client, out, Some(cmd), crate::monitor::KEYSPACE_DENIED)
+        }
         Ok(cmd) => {
-            if srv
-                .pause
-                .postpones(cmd, client, srv.clock.unix_ms(srv.cmd_clock))
+            // Monitors, like replicas, are never paused.
+            if !client.monitor
+                && srv
+                    .pause
+                    .postpones(cmd, client, srv.clock.unix_ms(srv.cmd_clock))
             {
                 client.last_cmd = cmd.name;
                 return Exec::Postponed;
@@ -443,10 +448,8 @@ pub fn call(
     let usec = (end - start).as_micros() as u64;
     // A command that blocked is counted now, as Redis 7.0 does; its reply comes when served.
     account(srv, client, cmd, args, usec, now_ms);
-    if client.blocked {
-        return;
-    }
     match res {
+        _ if client.blocked => {}
         Err(e) => {
             bump(&cmd.stats.failed, 1);
             srv.stats.count_error(e.text());
@@ -459,6 +462,10 @@ pub fn call(
             crate::blocking::propagate(srv, client.db, cmd, args, reply, now_ms);
         }
         Ok(()) => {}
+    }
+    // After the reply, as Redis's call() does; ADMIN commands are never shown.
+    if !srv.monitors.is_empty() && cmd.flags & (flags::SKIP_MONITOR | flags::ADMIN) == 0 {
+        crate::monitor::feed(srv, client, out, cmd, args);
     }
 }
 

@@ -239,6 +239,9 @@ fn buffers(c: &Client) -> Buffers {
 fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dirty_cas: bool) {
     use std::io::Write;
     let mut fl = String::new();
+    if s.monitor {
+        fl.push('O');
+    }
     if s.multi.is_some() {
         fl.push('x');
     }

@@ -241,15 +241,19 @@ fn reply_info(out: &mut Reply, cmd: &Command) {
 fn reply_docs(out: &mut Reply, cmd: &Command) {
     let subs = !cmd.subcommands.is_empty();
     let extra = crate::command::docs::lookup(cmd.name);
-    out.map(4 + subs as usize + extra.map_or(0, |d| d.field_count()));
+    // Redis omits the complexity of commands that have none (MONITOR).
+    let complexity = !cmd.complexity.is_empty();
+    out.map(3 + complexity as usize + subs as usize + extra.map_or(0, |d| d.field_count()));
     out.bulk(b"summary");
     out.bulk(cmd.summary.as_bytes());
     out.bulk(b"since");
     out.bulk(cmd.since.as_bytes());
     out.bulk(b"group");
     out.bulk(cmd.group.as_bytes());
-    out.bulk(b"complexity");
-    out.bulk(cmd.complexity.as_bytes());
+    if complexity {
+        out.bulk(b"complexity");
+        out.bulk(cmd.complexity.as_bytes());
+    }
     if let Some(d) = extra {
         d.reply_fields(out);
     }

@@ -260,7 +260,6 @@ fn read_hash<'a>(db: &'a mut Db, key: &[u8], now: i64) -> Result<Option<&'a Hash
 /// `hashTypeLookupWriteOrCreate`).
 fn write_hash<'a>(db: &'a mut Db, key: &[u8], now: i64) -> Result<&'a mut Hash, CmdError> {
     let e = db.entry_or_insert(key, now, || Value::Hash(Hash::new()));
-    e.lru = crate::db::lru_clock();
     e.as_hash_mut()
 }
 

@@ -442,7 +442,7 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64, relative: bo
         .and_then(|ms| ms.checked_add(base))
         .ok_or_else(invalid)?;
     let (db, out) = ctx.db_out();
-    let Some(e) = db.peek(&args[1], now) else {
+    let Some(e) = db.lookup_write(&args[1], now) else {
         out.int(0);
         return Ok(());
     };
@@ -483,7 +483,7 @@ fn persist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     let had = db
-        .peek(&args[1], now)
+        .lookup_write(&args[1], now)
         .is_some_and(|e| e.expire_ms != crate::db::NO_EXPIRE);
     if had {
         db.set_expire(&args[1], crate::db::NO_EXPIRE);
@@ -497,7 +497,8 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     let (src, dst) = (&args[1], &args[2]);
-    if !db.exists(src, now) {
+    // A write lookup: the key's access clock is touched (Redis's lookupKeyWrite).
+    if db.lookup_write(src, now).is_none() {
         return Err(CmdError::NoSuchKey);
     }
     if src == dst {
@@ -567,11 +568,15 @@ fn copy(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             "ERR source and destination objects are the same",
         ));
     }
+    // The copy is a new object with a fresh access clock.
     let Some(entry) = ctx
         .srv
         .db_mut(src_db)
         .lookup_read(src, now)
-        .map(|e| e.clone())
+        .map(|e| crate::db::Entry {
+            lru: crate::db::lfu::new_lru(),
+            ..e.clone()
+        })
     else {
         ctx.out.int(0);
         return Ok(());
@@ -600,7 +605,9 @@ fn move_(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         ));
     }
     let key = &args[1];
-    if !ctx.srv.db_mut(src_db).exists(key, now) || ctx.srv.db_mut(dst_db).exists(key, now) {
+    if ctx.srv.db_mut(src_db).lookup_write(key, now).is_none()
+        || ctx.srv.db_mut(dst_db).exists(key, now)
+    {
         ctx.out.int(0);
         return Ok(());
     }

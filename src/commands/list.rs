@@ -304,7 +304,6 @@ fn create_list<'a>(
     let e = db.entry_or_insert(key, now, || {
         Value::List(Box::new(List::with_options(fill, depth)))
     });
-    e.lru = crate::db::lru_clock();
     e.as_list_mut()
 }
 

@@ -45,4 +45,5 @@ pub static GROUPS: &[&[Command]] = &[
     &memory::COMMANDS,
     &multi::COMMANDS,
     &crate::blocking::COMMANDS,
+    &crate::monitor::COMMANDS,
 ];

@@ -1,7 +1,7 @@
 //! OBJECT: ENCODING, REFCOUNT, IDLETIME, FREQ, HELP.
 
 use crate::command::{Command, Ctx, KeySpec, acl, flags, ks};
-use crate::db::{StrValue, Value};
+use crate::db::{StrValue, Value, lfu};
 use crate::error::{CmdError, CmdResult};
 use crate::resp::Args;
 
@@ -105,10 +105,12 @@ const HELP: &[&str] = &[
     "    Prints this help.",
 ];
 
-/// Redis shares the integer objects 0..10000 (`OBJ_SHARED_INTEGERS`) when no LRU/LFU
-/// maxmemory policy is set: they report a huge refcount and the server's idle time.
+/// Redis shares the integer objects 0..10000 (`OBJ_SHARED_INTEGERS`) unless `maxmemory` is
+/// set with an LRU/LFU policy: they report a huge refcount and the access clock the shared
+/// object got at start-up.
 pub fn is_shared_int(v: &Value) -> bool {
-    matches!(v, Value::Str(StrValue::Int(n)) if (0..10000).contains(n))
+    crate::db::lfu::shared_ints()
+        && matches!(v, Value::Str(StrValue::Int(n)) if (0..10000).contains(n))
 }
 
 fn help(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
@@ -152,21 +154,42 @@ fn idletime(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let uptime = (now - ctx.srv.start_ms) / 1000;
     let (db, out) = ctx.db_out();
-    match db.lookup_read_notouch(&args[2], now) {
-        Some(e) if is_shared_int(&e.value) => out.int(uptime),
-        Some(e) => out.int(lru_idle_seconds(e.lru)),
-        None => out.null(),
+    let shared = match db.lookup_read_notouch(&args[2], now) {
+        None => {
+            out.null();
+            return Ok(());
+        }
+        Some(e) if is_shared_int(&e.value) => None,
+        Some(e) => Some(e.lru),
+    };
+    if lfu::enabled() {
+        return Err(CmdError::msg(
+            "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+        ));
+    }
+    match shared {
+        // The shared object's clock dates from start-up.
+        None => out.int(uptime),
+        Some(lru) => out.int(lru_idle_seconds(lru)),
     }
     Ok(())
 }
 
 fn freq(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
-    if ctx.db().lookup_read_notouch(&args[2], now).is_none() {
-        ctx.out.null();
-        return Ok(());
+    let lru = match ctx.db().lookup_read_notouch(&args[2], now) {
+        None => {
+            ctx.out.null();
+            return Ok(());
+        }
+        Some(e) if is_shared_int(&e.value) => lfu::shared_lru(),
+        Some(e) => e.lru,
+    };
+    if !lfu::enabled() {
+        return Err(CmdError::msg(
+            "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+        ));
     }
-    Err(CmdError::msg(
-        "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
-    ))
+    ctx.out.int(lfu::decayed(lru) as i64);
+    Ok(())
 }

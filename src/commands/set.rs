@@ -366,7 +366,6 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let e = db.entry_or_insert(&args[1], now, || {
         Value::Set(Box::new(Set::for_first(first)))
     });
-    e.lru = crate::db::lru_clock();
     let s = e.as_set_mut()?;
     let mut added = 0;
     for m in args.iter_from(2) {

@@ -492,7 +492,12 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         reply_get(db, out, key, now)?;
     }
     if o.nx || o.xx {
-        let found = db.exists(key, now);
+        // NX looks the key up for writing (touching it when it exists); XX's touch comes with
+        // the overwrite.
+        let found = match o.nx {
+            true => db.lookup_write(key, now).is_some(),
+            false => db.exists(key, now),
+        };
         if (o.nx && found) || (o.xx && !found) {
             if !o.get {
                 out.null();
@@ -510,7 +515,7 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn setnx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    if db.exists(&args[1], now) {
+    if db.lookup_write(&args[1], now).is_some() {
         out.int(0);
     } else {
         db.set(&args[1], Value::Str(StrValue::from_bytes(&args[2])));

@@ -924,7 +924,8 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, zincrby: bool) -> CmdResult 
     if let Some(z) = z {
         db.set(key, Value::ZSet(Box::new(z)));
     }
-    let Some(Ok(z)) = db.lookup_write(key, now).map(|e| e.as_zset_mut()) else {
+    // Already looked up (and touched) above.
+    let Some(Ok(z)) = db.peek(key, now).map(|e| e.as_zset_mut()) else {
         return Err(CmdError::WrongType);
     };
     let (mut added, mut updated, mut processed) = (0i64, 0i64, 0i64);
@@ -1362,7 +1363,8 @@ fn zpop_generic(
         out.array(0);
         return Ok(());
     }
-    let Some(Ok(z)) = db.lookup_write(key, now).map(|e| e.as_zset_mut()) else {
+    // Already looked up (and touched) above.
+    let Some(Ok(z)) = db.peek(key, now).map(|e| e.as_zset_mut()) else {
         return Err(CmdError::WrongType);
     };
     let want = count.unwrap_or(1).max(0) as u64;

@@ -261,6 +261,12 @@ impl Config {
         self.auto_aof_rewrite_min_size = self.num("auto-aof-rewrite-min-size");
         self.rdb_key_save_delay = self.num("rdb-key-save-delay");
         self.notify_keyspace_events = value::notify_bits(self.val("notify-keyspace-events"));
+        crate::db::lfu::configure(
+            &self.maxmemory_policy,
+            self.maxmemory,
+            self.num("lfu-log-factor"),
+            self.num("lfu-decay-time"),
+        );
     }
 
     /// A directive's value as CONFIG GET shows it (`dir`: the working directory now).

@@ -4,6 +4,7 @@
 pub mod dict;
 pub mod expire;
 pub mod hash;
+pub mod lfu;
 pub mod list;
 pub mod sbytes;
 pub mod set;
@@ -24,7 +25,8 @@ pub struct Entry {
     pub value: Value,
     /// Absolute expire time in Unix milliseconds, or [`NO_EXPIRE`].
     pub expire_ms: i64,
-    /// LRU clock (seconds resolution) of the last access, for OBJECT IDLETIME.
+    /// Access clock: the LRU clock (seconds) of the last access, or under an LFU policy the
+    /// decay time and access counter (see [`lfu`]).
     pub lru: u32,
 }
 
@@ -33,7 +35,7 @@ impl Entry {
         Entry {
             value,
             expire_ms: NO_EXPIRE,
-            lru: lru_clock(),
+            lru: lfu::new_lru(),
         }
     }
 }
@@ -128,7 +130,7 @@ impl Db {
         match self.dict.get_mut(key) {
             Some(e) => {
                 self.hits += 1;
-                e.lru = lru_clock();
+                lfu::touch(&mut e.lru);
                 Some(e)
             }
             None => {
@@ -142,7 +144,7 @@ impl Db {
     pub fn lookup_write(&mut self, key: &[u8], now: i64) -> Option<&mut Entry> {
         self.expire_if_needed(key, now);
         let e = self.dict.get_mut(key)?;
-        e.lru = lru_clock();
+        lfu::touch(&mut e.lru);
         Some(e)
     }
 
@@ -153,7 +155,16 @@ impl Db {
 
     /// Sets `key` to `value`, clearing any expire (like Redis's `setKey` without KEEPTTL).
     pub fn set(&mut self, key: &[u8], value: Value) {
-        let old = self.dict.insert(key.into(), Entry::new(value));
+        let mut entry = Entry::new(value);
+        // Under LFU an overwrite keeps the old counter, touched (Redis's dbOverwrite after
+        // lookupKeyWrite).
+        if lfu::enabled()
+            && let Some(old) = self.dict.get(key)
+        {
+            entry.lru = old.lru;
+            lfu::touch(&mut entry.lru);
+        }
+        let old = self.dict.insert(key.into(), entry);
         if let Some(old) = old
             && old.expire_ms != NO_EXPIRE
         {
@@ -166,7 +177,7 @@ impl Db {
         match self.dict.get_mut(key) {
             Some(e) => {
                 e.value = value;
-                e.lru = lru_clock();
+                lfu::touch(&mut e.lru);
             }
             None => {
                 self.dict.insert(key.into(), Entry::new(value));
@@ -182,11 +193,18 @@ impl Db {
         make: impl FnOnce() -> Value,
     ) -> &mut Entry {
         self.expire_if_needed(key, now);
-        if !self.dict.contains_key(key) {
+        // An existing key is touched (Redis's lookupKeyWrite); a new one starts fresh.
+        let fresh = !self.dict.contains_key(key);
+        if fresh {
             self.dict.insert(key.into(), Entry::new(make()));
         }
         match self.dict.get_mut(key) {
-            Some(e) => e,
+            Some(e) => {
+                if !fresh {
+                    lfu::touch(&mut e.lru);
+                }
+                e
+            }
             None => unreachable!("inserted above"),
         }
     }
