@@ -24,7 +24,9 @@ Usage: scripts/bench.sh [options]
 Options (each overrides the environment variable in brackets):
   -r ROUNDS     rounds per test and server, alternating redis/ferrokv     [ROUNDS, default 3]
   -t TESTS      tests, comma or space separated, as redis-benchmark names  [TESTS]
-                default: PING_INLINE PING_MBULK SET GET INCR HSET MSET
+                default: PING_INLINE PING_MBULK SET GET INCR HSET MSET LPUSH RPUSH
+                LPOP RPOP SADD SPOP ZADD ZPOPMIN LRANGE_100 LRANGE_300 LRANGE_500
+                LRANGE_600
   -P DEPTHS     pipeline depths, comma or space separated                 [PIPELINES, "1 16"]
   -c CLIENTS    parallel connections                                       [CLIENTS, 50]
   -n N          requests per run for every depth                           [N]
@@ -78,8 +80,7 @@ if [[ $QUICK == 1 ]]; then
     N_PN=${N_PN:-50000}
 fi
 ROUNDS=${ROUNDS:-3}
-TESTS=${TESTS:-PING_INLINE PING_MBULK SET GET INCR HSET MSET}
-# Later: LPUSH RPUSH LPOP RPOP SADD SPOP ZADD ZPOPMIN LRANGE_100 LRANGE_300 LRANGE_500 LRANGE_600
+TESTS=${TESTS:-PING_INLINE PING_MBULK SET GET INCR HSET MSET LPUSH RPUSH LPOP RPOP SADD SPOP ZADD ZPOPMIN LRANGE_100 LRANGE_300 LRANGE_500 LRANGE_600}
 PIPELINES=${PIPELINES:-1 16}
 CLIENTS=${CLIENTS:-50}
 N_P1=${N_P1:-100000}

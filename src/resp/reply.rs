@@ -34,15 +34,45 @@ pub fn push_int(out: &mut Vec<u8>, v: i64) {
     out.extend_from_slice(fmt_int(v, &mut tmp));
 }
 
+/// Longest value [`Reply::bulk`] formats on the stack (its length has at most two digits).
+const SMALL_BULK: usize = 64;
+
+/// Writes `$len\r\n<s>\r\n` for `s.len() <= SMALL_BULK` into `tmp`, returning its length.
+#[inline]
+fn small_bulk(s: &[u8], tmp: &mut [u8; SMALL_BULK + 7]) -> usize {
+    let len = s.len();
+    tmp[0] = b'$';
+    let mut i = 1;
+    if len >= 10 {
+        tmp[i] = b'0' + (len / 10) as u8;
+        i += 1;
+    }
+    tmp[i] = b'0' + (len % 10) as u8;
+    tmp[i + 1] = b'\r';
+    tmp[i + 2] = b'\n';
+    i += 3;
+    tmp[i..i + len].copy_from_slice(s);
+    i += len;
+    tmp[i] = b'\r';
+    tmp[i + 1] = b'\n';
+    i + 2
+}
+
 impl Reply {
     pub fn pending(&self) -> usize {
         self.buf.len() - self.sent
     }
 
+    /// `<tag><n>\r\n`, formatted on the stack and appended with one copy.
     fn header(&mut self, tag: u8, n: i64) {
-        self.buf.push(tag);
-        push_int(&mut self.buf, n);
-        self.buf.extend_from_slice(b"\r\n");
+        let mut digits = [0u8; 20];
+        let d = fmt_int(n, &mut digits);
+        let mut tmp = [0u8; 23];
+        tmp[0] = tag;
+        tmp[1..1 + d.len()].copy_from_slice(d);
+        tmp[1 + d.len()] = b'\r';
+        tmp[2 + d.len()] = b'\n';
+        self.buf.extend_from_slice(&tmp[..3 + d.len()]);
     }
 
     pub fn simple(&mut self, s: &str) {
@@ -71,6 +101,14 @@ impl Reply {
     }
 
     pub fn bulk(&mut self, s: &[u8]) {
+        if s.len() <= SMALL_BULK {
+            // Short values (the common case: LRANGE elements, GET of small strings): format the
+            // whole reply on the stack and append it with one copy.
+            let mut tmp = [0u8; SMALL_BULK + 7];
+            let n = small_bulk(s, &mut tmp);
+            self.buf.extend_from_slice(&tmp[..n]);
+            return;
+        }
         // One growth step for a big value instead of a chain of doublings.
         self.buf.reserve(s.len() + 24);
         self.header(b'$', s.len() as i64);
@@ -196,6 +234,15 @@ mod tests {
         r.map(2);
         r.error(b"ERR a\r\nb");
         r.bulk_int(i64::MIN);
+        for len in [0usize, 9, 10, 64, 65, 100] {
+            let v = vec![b'x'; len];
+            let mut a = Reply::default();
+            a.bulk(&v);
+            assert_eq!(
+                a.buf,
+                [format!("${len}\r\n").as_bytes(), &v, b"\r\n"].concat()
+            );
+        }
         assert_eq!(
             r.buf,
             b":-42\r\n$2\r\nhi\r\n$-1\r\n*4\r\n-ERR a  b\r\n$20\r\n-9223372036854775808\r\n"
