@@ -226,7 +226,7 @@ impl Client {
 
     /// Parses and runs every complete command in the query buffer.
     pub fn process_input(&mut self, srv: &mut ServerState) {
-        srv.cmd_clock = std::time::Instant::now();
+        srv.cmd_clock = crate::util::ticks();
         if let Some(p) = self.state.postponed.take() {
             if command::execute(srv, &mut self.state, &mut self.reply, &p.args())
                 == command::Exec::Postponed

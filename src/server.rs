@@ -108,7 +108,7 @@ pub struct ServerState {
     pub clock: crate::util::Clock,
     /// When the previous command finished (or the current batch started): the next
     /// command's start time, so each command costs one clock read.
-    pub cmd_clock: std::time::Instant,
+    pub cmd_clock: u64,
     /// RDB/AOF state (INFO persistence).
     pub persist: crate::persist::Persistence,
     /// Keys watched by clients (WATCH).
@@ -154,7 +154,7 @@ impl ServerState {
             used_memory_startup: 0,
             last_metrics_ms: 0,
             clock: crate::util::Clock::new(),
-            cmd_clock: std::time::Instant::now(),
+            cmd_clock: crate::util::ticks(),
             persist: Default::default(),
             watches: Default::default(),
             blocking: Default::default(),

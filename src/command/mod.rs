@@ -443,9 +443,9 @@ pub fn call(
     let Ctx {
         srv, client, out, ..
     } = ctx;
-    let end = std::time::Instant::now();
+    let end = crate::util::ticks();
     srv.cmd_clock = end;
-    let usec = (end - start).as_micros() as u64;
+    let usec = crate::util::ticks_to_us(start, end);
     // A command that blocked is counted now, as Redis 7.0 does; its reply comes when served.
     account(srv, client, cmd, args, usec, now_ms);
     match res {
