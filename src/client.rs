@@ -65,6 +65,8 @@ pub struct ClientState {
     /// RESP version spoken (2 or 3).
     pub resp: u8,
     pub no_evict: bool,
+    /// CLIENT NO-TOUCH: commands do not update keys' access time or frequency.
+    pub no_touch: bool,
     /// Connected over the Unix socket.
     pub is_unix: bool,
     /// Slab key of the client in the event loop (for blocked and paused clients).
@@ -102,6 +104,7 @@ impl ClientState {
             last_cmd_parent: "",
             resp: 2,
             no_evict: false,
+            no_touch: false,
             is_unix: false,
             token: usize::MAX,
             multi: None,

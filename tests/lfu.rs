@@ -220,3 +220,25 @@ fn idle_time_grows_and_access_resets_it() {
     check(&mut c, "OBJECT IDLETIME k", b":0\r\n");
     restore(&mut c);
 }
+
+/// CLIENT NO-TOUCH (Redis 7.2): reads leave the LFU counter alone, TOUCH still counts.
+#[test]
+fn client_no_touch() {
+    let srv = Server::start(&["--maxmemory-policy", "allkeys-lfu", "--lfu-log-factor", "0"]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("SET k v"), b"+OK\r\n");
+    assert_eq!(c.cmd("OBJECT FREQ k"), b":5\r\n");
+    assert_eq!(c.cmd("GET k"), b"$1\r\nv\r\n");
+    assert_eq!(c.cmd("OBJECT FREQ k"), b":6\r\n");
+    assert_eq!(c.cmd("CLIENT NO-TOUCH ON"), b"+OK\r\n");
+    assert_eq!(c.cmd("GET k"), b"$1\r\nv\r\n");
+    assert_eq!(c.cmd("OBJECT FREQ k"), b":6\r\n");
+    assert_eq!(c.cmd("TOUCH k"), b":1\r\n");
+    assert_eq!(c.cmd("OBJECT FREQ k"), b":7\r\n");
+    let info = c.cmd("CLIENT INFO");
+    assert!(String::from_utf8_lossy(&info).contains(" flags=T "));
+    assert_eq!(c.cmd("CLIENT NO-TOUCH maybe"), b"-ERR syntax error\r\n");
+    assert_eq!(c.cmd("CLIENT NO-TOUCH OFF"), b"+OK\r\n");
+    assert_eq!(c.cmd("GET k"), b"$1\r\nv\r\n");
+    assert_eq!(c.cmd("OBJECT FREQ k"), b":8\r\n");
+}

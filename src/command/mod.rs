@@ -432,6 +432,10 @@ pub fn call(
     let mark = out.mark();
     let start = srv.cmd_clock;
     let now_ms = srv.clock.unix_ms(start);
+    let no_touch = client.no_touch && cmd.name != "touch";
+    if no_touch {
+        crate::db::lfu::set_no_touch(true);
+    }
     let pre = crate::blocking::before_write(srv, client.db, cmd, args, now_ms);
     let mut ctx = Ctx {
         srv,
@@ -443,6 +447,9 @@ pub fn call(
     let Ctx {
         srv, client, out, ..
     } = ctx;
+    if no_touch {
+        crate::db::lfu::set_no_touch(false);
+    }
     let end = crate::util::ticks();
     srv.cmd_clock = end;
     let usec = crate::util::ticks_to_us(start, end);

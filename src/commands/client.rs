@@ -12,7 +12,7 @@ const ADMIN_ACL: u32 = acl::ADMIN | acl::SLOW | acl::DANGEROUS | acl::CONNECTION
 const CONN_FLAGS: u32 = flags::NOSCRIPT | flags::LOADING | flags::STALE;
 const CONN_ACL: u32 = acl::SLOW | acl::CONNECTION;
 
-pub static SUBCOMMANDS: [Command; 13] = [
+pub static SUBCOMMANDS: [Command; 14] = [
     Command {
         flags: CONN_FLAGS,
         acl: CONN_ACL,
@@ -96,6 +96,15 @@ pub static SUBCOMMANDS: [Command; 13] = [
         summary: "Set client eviction mode for the current connection",
         complexity: "O(1)",
         ..Command::new("client|no-evict", 3, no_evict)
+    },
+    Command {
+        flags: flags::NOSCRIPT | flags::LOADING | flags::STALE,
+        acl: acl::SLOW | acl::CONNECTION,
+        group: "connection",
+        since: "7.2.0",
+        summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys",
+        complexity: "O(1)",
+        ..Command::new("client|no-touch", 3, no_touch)
     },
     Command {
         flags: flags::LOADING | flags::STALE,
@@ -192,6 +201,8 @@ const HELP: &[&str] = &[
     "    Report tracking status for the current connection.",
     "NO-EVICT (ON|OFF)",
     "    Protect current client connection from eviction.",
+    "NO-TOUCH (ON|OFF)",
+    "    Will not touch LRU/LFU stats when this mode is on.",
     "HELP",
     "    Prints this help.",
 ];
@@ -251,17 +262,20 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
     if dirty_cas {
         fl.push('d');
     }
+    if s.close_after_reply {
+        fl.push('c');
+    }
     if s.close_asap {
         fl.push('A');
     }
-    if s.close_after_reply {
-        fl.push('c');
+    if s.is_unix {
+        fl.push('U');
     }
     if s.no_evict {
         fl.push('e');
     }
-    if s.is_unix {
-        fl.push('U');
+    if s.no_touch {
+        fl.push('T');
     }
     if fl.is_empty() {
         fl.push('N');
@@ -554,6 +568,21 @@ fn no_evict(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         ctx.client.no_evict = true;
     } else if v.eq_ignore_ascii_case(b"off") {
         ctx.client.no_evict = false;
+    } else {
+        return Err(CmdError::Syntax);
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CLIENT NO-TOUCH ON|OFF (Redis 7.2): this client's commands leave keys' LRU/LFU alone,
+/// except TOUCH.
+fn no_touch(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let v = &args[2];
+    if v.eq_ignore_ascii_case(b"on") {
+        ctx.client.no_touch = true;
+    } else if v.eq_ignore_ascii_case(b"off") {
+        ctx.client.no_touch = false;
     } else {
         return Err(CmdError::Syntax);
     }

@@ -65,6 +65,9 @@ pub fn new_lru() -> u32 {
 /// Records an access (Redis's `lookupKey` touch): the LRU clock, or under LFU the decayed
 /// counter incremented with probability `1 / ((counter - 5) * lfu-log-factor + 1)`.
 pub fn touch(lru: &mut u32) {
+    if NO_TOUCH.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     if enabled() {
         let c = log_incr(decayed(*lru));
         *lru = (minutes() << 8) | c;
@@ -133,4 +136,12 @@ mod tests {
         assert!((6..=15).contains(&c), "{c}");
         assert_eq!(log_incr(255), 255);
     }
+}
+
+/// Set while a CLIENT NO-TOUCH client's command runs: accesses leave the field alone.
+static NO_TOUCH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Called around each command (Redis checks the current client in `lookupKey`).
+pub fn set_no_touch(on: bool) {
+    NO_TOUCH.store(on, std::sync::atomic::Ordering::Relaxed);
 }
