@@ -121,6 +121,14 @@ fn random_unit() -> f64 {
     (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// Set while a CLIENT NO-TOUCH client's command runs: accesses leave the field alone.
+static NO_TOUCH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Called around each command (Redis checks the current client in `lookupKey`).
+pub fn set_no_touch(on: bool) {
+    NO_TOUCH.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,12 +144,4 @@ mod tests {
         assert!((6..=15).contains(&c), "{c}");
         assert_eq!(log_incr(255), 255);
     }
-}
-
-/// Set while a CLIENT NO-TOUCH client's command runs: accesses leave the field alone.
-static NO_TOUCH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Called around each command (Redis checks the current client in `lookupKey`).
-pub fn set_no_touch(on: bool) {
-    NO_TOUCH.store(on, std::sync::atomic::Ordering::Relaxed);
 }
