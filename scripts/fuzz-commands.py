@@ -254,13 +254,20 @@ class Fuzzer:
         if name == b"config|set":
             args = [b"maxmemory-policy" if a.lower() in CONFIG_DENY else a for a in args]
         if name in (b"client|pause",) and args:
-            args[0] = r.choice([b"0", b"1", b"20", b"-1", b"x", b"9223372036854775807",
+            # A valid huge timeout pauses Redis for ever too; out-of-range ones are errors.
+            args[0] = r.choice([b"0", b"1", b"20", b"-1", b"x", b"9223372036854775808",
                                 b"18446744073709551615", b"1.5", b""])
         if name == b"debug|sleep" and args:
             args[0] = r.choice([b"0", b"0.001", b"-1", b"x", b"nan", b"inf", b"-inf", b"1e308"])
         if name in REPLY_SIZED:
             args = [b"-1000" if isnum(a) and 100000 < abs(int(a)) < 2**62
                     else a for a in args]
+        if name in (b"command|getkeys", b"command|getkeysandflags", b"command|info",
+                    b"command|docs") and r.random() < 0.8:
+            # The named command's own key specs and tokens are what these walk.
+            inner = r.choice(self.cmds).split(b"|")
+            toks = sorted(self.docs.get(b"|".join(inner), set()))
+            args = inner + [self.nasty(toks) for _ in range(r.randint(0, 7))]
         if name == b"setrange" or name == b"setbit" or name == b"getrange":
             args = [b"100000" if isnum(a) and 100000 < abs(int(a)) < 2**40
                     else a for a in args]
@@ -343,6 +350,7 @@ class Fuzzer:
         # A container with subcommands is also sent bare and with random subcommand names.
         cmds = [c for c in cmds if c not in SKIP
                 and (not self.only or c.split(b"|")[0] in self.only)]
+        self.cmds, self.docs = cmds, docs
         print("fuzzing %d commands, seed %d, port %d" % (len(cmds), self.seed, self.port))
         for b in range(batches):
             self.setup()
