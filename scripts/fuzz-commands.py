@@ -257,8 +257,20 @@ class Fuzzer:
             # A valid huge timeout pauses Redis for ever too; out-of-range ones are errors.
             args[0] = r.choice([b"0", b"1", b"20", b"-1", b"x", b"9223372036854775808",
                                 b"18446744073709551615", b"1.5", b""])
-        if name == b"debug|sleep" and args:
-            args[0] = r.choice([b"0", b"0.001", b"-1", b"x", b"nan", b"inf", b"-inf", b"1e308"])
+        if name == b"debug" and args:
+            args[0] = r.choice([b"help", b"sleep", b"log", b"reload", b"set-active-expire",
+                                b"object", b"digest", b"digest-value", b"protocol", b"jmap",
+                                b"change-repl-id", b"stringmatch-len", b"quicklist-packed-threshold",
+                                b"listpack", b"quicklist", b"replybuffer", b"dict-resizing", b"x"])
+            if args[0] == b"sleep" and len(args) > 1:
+                args[1] = r.choice([b"0", b"0.001", b"-1", b"x", b"nan", b"inf", b"-inf",
+                                    b"1e308", b"-9223372036854775808", b""])
+            if args[0] == b"protocol" and len(args) > 1 and r.random() < 0.7:
+                args[1] = r.choice([b"string", b"integer", b"double", b"bignum", b"null",
+                                    b"array", b"set", b"map", b"attrib", b"push", b"verbatim",
+                                    b"true", b"false"])
+            if args[0] == b"reload" and r.random() < 0.9:
+                args[0] = b"digest"
         if name in REPLY_SIZED:
             args = [b"-1000" if isnum(a) and 100000 < abs(int(a)) < 2**62
                     else a for a in args]

@@ -11,6 +11,19 @@ fn start() -> (Target, Conn) {
     start_target("FUZZ_ORACLE_PORT")
 }
 
+/// Like [`start`] with DEBUG enabled: a private ferrokv, or the oracle (started with
+/// `--enable-debug-command yes`).
+fn start_debug() -> (Option<Server>, Conn) {
+    match std::env::var("FUZZ_ORACLE_PORT") {
+        Ok(p) => (None, Conn::new(p.parse().expect("oracle port"))),
+        Err(_) => {
+            let srv = Server::start(&["--enable-debug-command", "yes"]);
+            let c = srv.connect();
+            (Some(srv), c)
+        }
+    }
+}
+
 #[track_caller]
 fn alive(c: &mut Conn) {
     check(c, "PING", b"+PONG\r\n");
@@ -65,5 +78,21 @@ fn getkeys_huge_numkeys() {
         "COMMAND GETKEYS PING a b",
         b"-ERR The command has no key arguments\r\n",
     );
+    alive(&mut c);
+}
+
+/// DEBUG SLEEP with a huge finite value panicked in `Duration::from_secs_f64`. Redis's
+/// conversion to microseconds overflows there and it does not sleep.
+#[test]
+fn debug_sleep_huge() {
+    let (_env, mut c) = start_debug();
+    for secs in ["1e308", "1e13", "inf", "-inf", "nan", "-1", "x", "0"] {
+        let t = std::time::Instant::now();
+        check(&mut c, &format!("DEBUG SLEEP {secs}"), b"+OK\r\n");
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{secs} slept"
+        );
+    }
     alive(&mut c);
 }
