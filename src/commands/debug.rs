@@ -131,7 +131,7 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             // Redis converts secs * 1e6 to a C long long; out of range that is LLONG_MIN on
             // x86 (no sleep), and Duration::from_secs_f64 would panic on it.
             let us = secs * 1e6;
-            if us >= 1.0 && us < 9.223_372_036_854_775e18 {
+            if (1.0..9.223_372_036_854_775e18).contains(&us) {
                 std::thread::sleep(std::time::Duration::from_micros(us as u64));
             }
             ctx.out.ok();
