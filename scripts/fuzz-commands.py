@@ -164,6 +164,7 @@ class Fuzzer:
         self.proc = None
         self.conn = None
         self.sent = 0
+        self.resp3 = False
 
     def start(self):
         self.proc = subprocess.Popen(
@@ -208,8 +209,11 @@ class Fuzzer:
             self.conn.close()
         try:
             self.conn = Conn(self.port)
-        except OSError:
+            if self.resp3:
+                self.conn.cmd("HELLO", "3")
+        except (OSError, EOFError, ValueError):
             self.check_alive()
+            self.conn = Conn(self.port)
 
     def check_alive(self):
         if self.proc.poll() is not None:
@@ -316,8 +320,14 @@ class Fuzzer:
         blocking = parts[0] in BLOCKING
         try:
             self.conn.s.settimeout(0.3 if blocking else 10)
-            self.conn.s.sendall(enc(argv))
-            self.conn.read()
+            if self.rng.random() < 0.03:
+                # Inside a transaction: queued, then run by EXEC (blocking ones do not block).
+                self.conn.s.sendall(enc([b"MULTI"]) + enc(argv) + enc([b"EXEC"]))
+                for _ in range(3):
+                    self.conn.read()
+            else:
+                self.conn.s.sendall(enc(argv))
+                self.conn.read()
             if parts[0] in (b"quit", b"hello", b"reset") or name == b"client|reply":
                 self.reconnect()
         except socket.timeout:
@@ -365,6 +375,8 @@ class Fuzzer:
         self.cmds, self.docs = cmds, docs
         print("fuzzing %d commands, seed %d, port %d" % (len(cmds), self.seed, self.port))
         for b in range(batches):
+            # Odd batches speak RESP3 (HELLO 3) on the fuzzing connection.
+            self.resp3 = b % 2 == 1
             self.setup()
             order = cmds[:]
             self.rng.shuffle(order)
@@ -379,7 +391,8 @@ class Fuzzer:
                 if self.rng.random() < 0.05:
                     self.setup()
             self.check_alive()
-            print("batch %d ok (%d commands)" % (b + 1, self.sent), flush=True)
+            print("batch %d ok (%d commands, %s)" % (b + 1, self.sent,
+                                                    "RESP3" if self.resp3 else "RESP2"), flush=True)
         self.stop()
         print("clean: %d batches, %d commands, seed %d" % (batches, self.sent, self.seed))
 
