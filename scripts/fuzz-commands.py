@@ -255,6 +255,9 @@ class Fuzzer:
     def bound(self, name, args):
         """Rewrites arguments that would stop, block or exhaust the server."""
         r = self.rng
+        if name in (b"config|set", b"config|get") and r.random() < 0.8:
+            # Real parameter names (from CONFIG GET *) with nasty values.
+            args = [r.choice(self.params) if i % 2 == 0 else a for i, a in enumerate(args)]
         if name == b"config|set":
             args = [b"maxmemory-policy" if a.lower() in CONFIG_DENY else a for a in args]
         if name in (b"client|pause",) and args:
@@ -373,6 +376,9 @@ class Fuzzer:
         cmds = [c for c in cmds if c not in SKIP
                 and (not self.only or c.split(b"|")[0] in self.only)]
         self.cmds, self.docs = cmds, docs
+        cfg = self.conn.cmd("CONFIG", "GET", "*")
+        self.params = sorted(p for p in (cfg[0::2] if isinstance(cfg, list) else [])
+                             if p.lower() not in CONFIG_DENY) or [b"hz"]
         print("fuzzing %d commands, seed %d, port %d" % (len(cmds), self.seed, self.port))
         for b in range(batches):
             # Odd batches speak RESP3 (HELLO 3) on the fuzzing connection.
