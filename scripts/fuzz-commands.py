@@ -138,18 +138,38 @@ def doc_tokens(args, acc):
             doc_tokens(d[b"arguments"], acc)
 
 
-def parse_docs(reply):
-    """COMMAND DOCS reply -> {name: tokens}, subcommands as 'parent|sub'."""
+def doc_args(args):
+    """COMMAND DOCS argument list -> [dict] with nested `arguments` parsed the same way."""
+    out = []
+    for a in args or []:
+        if isinstance(a, list):
+            d = dict(zip(a[0::2], a[1::2]))
+            d[b"arguments"] = doc_args(d.get(b"arguments"))
+            out.append(d)
+    return out
+
+
+def parse_docs(reply, grammar):
+    """COMMAND DOCS reply -> {name: tokens}, subcommands as 'parent|sub'; fills `grammar`
+    with {name: (group, argument tree)}."""
     out = {}
     for name, doc in zip(reply[0::2], reply[1::2]):
         d = dict(zip(doc[0::2], doc[1::2]))
         toks = set()
         doc_tokens(d.get(b"arguments"), toks)
         out[name.lower()] = toks
+        grammar[name.lower()] = (d.get(b"group", b""), doc_args(d.get(b"arguments")))
         sub = d.get(b"subcommands")
         if isinstance(sub, list):
-            out.update(parse_docs(sub))
+            out.update(parse_docs(sub, grammar))
     return out
+
+
+GROUP_KEYS = {b"list": [b"list", b"biglist"], b"hash": [b"hash", b"bighash"],
+              b"set": [b"set", b"intset", b"bigset"], b"sorted-set": [b"zset", b"bigzset"],
+              b"string": [b"str", b"int", b"float"]}
+MEMBERS = [b"a", b"b", b"c", b"member", b"field", b"f2", b"1", b"2", b"-5", b"3xxx",
+           b"10xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]
 
 
 class Fuzzer:
@@ -165,6 +185,8 @@ class Fuzzer:
         self.conn = None
         self.sent = 0
         self.resp3 = False
+        self.grammar = {}
+        self.stats = collections.defaultdict(lambda: [0, 0, 0.0])  # name -> [non-error, error, secs]
 
     def start(self):
         self.proc = subprocess.Popen(
@@ -252,6 +274,84 @@ class Fuzzer:
             return repr(r.uniform(-1e6, 1e6)).encode()
         return r.choice([b"a", b"b", b"c", b"field", b"member", b"x"])
 
+    def gen_value(self, a, group):
+        r = self.rng
+        t = a.get(b"type")
+        if a.get(b"name") == b"timeout":
+            # Blocking commands: mostly short timeouts (0 blocks until the read times out).
+            return r.choice([b"0.01", b"0.001", b"0.02", b"-1", b"x", b"nan", b"inf", b"1e308",
+                             b"0.01", b"0.001", b"0", b"9223372036854775807", b"-0"])
+        if r.random() < 0.05:
+            return self.nasty([])
+        if t == b"key":
+            if r.random() < 0.8 and group in GROUP_KEYS:
+                return r.choice(GROUP_KEYS[group])
+            return r.choice(KEYS)
+        if a.get(b"name") in (b"min", b"max", b"start", b"stop") and t != b"integer":
+            # Score, lex or index ranges (ZRANGE and friends).
+            return r.choice([b"-", b"+", b"[a", b"(b", b"[", b"(", b"a", b"0", b"-1", b"1",
+                             b"(1", b"-inf", b"+inf", b"(-inf", b"2", b"(nan", b"[\xff"])
+        if t in (b"integer", b"unix-time"):
+            if r.random() < 0.6:
+                return str(r.choice([r.randint(-3, 10), r.randint(-300, 300)])).encode()
+            return r.choice(INTS)
+        if t == b"double":
+            return r.choice([b"0", b"1", b"2.5", b"-1", b"inf", b"-inf", b"nan", b"1e308",
+                             b"(1", b"[a", b"+", b"-", b"(-inf", b"+inf", b"5e-324", b"3"])
+        if t == b"pattern":
+            return r.choice(PATTERNS)
+        if r.random() < 0.5:
+            return r.choice(MEMBERS)
+        return self.nasty([])
+
+    def gen_arg(self, a, group, out):
+        """Appends one argument of the COMMAND DOCS tree (token, value, repetitions)."""
+        r = self.rng
+        flags = a.get(b"flags") or []
+        if b"optional" in flags and r.random() < 0.5:
+            return
+        reps = r.randint(1, 3) if b"multiple" in flags else 1
+        tok = a.get(b"token")
+        for i in range(reps):
+            if isinstance(tok, bytes) and (i == 0 or b"multiple_token" in flags):
+                out.append(tok if r.random() < 0.8 else tok.lower())
+            t = a.get(b"type")
+            if t == b"oneof" and a[b"arguments"]:
+                sub = dict(r.choice(a[b"arguments"]))
+                sub[b"flags"] = [f for f in (sub.get(b"flags") or []) if f != b"optional"]
+                self.gen_arg(sub, group, out)
+            elif t == b"block":
+                for sub in a[b"arguments"]:
+                    self.gen_arg(sub, group, out)
+            elif t != b"pure-token":
+                out.append(self.gen_value(a, group))
+
+    def gen_call(self, name, toks):
+        """Arguments for one call: mostly shaped by COMMAND DOCS (then mutated), else random."""
+        r = self.rng
+        g = self.grammar.get(name)
+        if g is None or r.random() < 0.15:
+            return [self.nasty(toks) for _ in range(r.randint(0, 8))]
+        group, tree = g
+        args = []
+        numkeys = None
+        for a in tree:
+            start = len(args)
+            self.gen_arg(a, group, args)
+            if numkeys is not None and r.random() < 0.85:
+                # Make `numkeys` match the keys that follow it.
+                args[numkeys] = str(len(args) - start).encode()
+            numkeys = start if a.get(b"name") == b"numkeys" and len(args) > start else None
+        for _ in range(r.choice([0, 0, 0, 0, 1, 2])):
+            k = r.random()
+            if k < 0.6 and args:
+                args[r.randrange(len(args))] = self.nasty(toks)
+            elif k < 0.8 and args:
+                del args[r.randrange(len(args))]
+            else:
+                args.insert(r.randint(0, len(args)), self.nasty(toks))
+        return args
+
     def bound(self, name, args):
         """Rewrites arguments that would stop, block or exhaust the server."""
         r = self.rng
@@ -321,16 +421,26 @@ class Fuzzer:
                                    for a in argv))
         self.sent += 1
         blocking = parts[0] in BLOCKING
+        t0 = time.monotonic()
         try:
-            self.conn.s.settimeout(0.3 if blocking else 10)
+            self.conn.s.settimeout(0.15 if blocking else 10)
             if self.rng.random() < 0.03:
                 # Inside a transaction: queued, then run by EXEC (blocking ones do not block).
                 self.conn.s.sendall(enc([b"MULTI"]) + enc(argv) + enc([b"EXEC"]))
                 for _ in range(3):
                     self.conn.read()
+            elif name == b"client|reply":
+                # OFF and SKIP answer nothing: do not wait for a reply, start afresh.
+                self.conn.s.sendall(enc(argv))
+                self.reconnect()
+                return
             else:
                 self.conn.s.sendall(enc(argv))
-                self.conn.read()
+                rep = self.conn.read()
+                ok = not (isinstance(rep, bytes) and rep.startswith(b"-"))
+                st = self.stats[name]
+                st[0 if ok else 1] += 1
+                st[2] += time.monotonic() - t0
             if parts[0] in (b"quit", b"hello", b"reset") or name == b"client|reply":
                 self.reconnect()
         except socket.timeout:
@@ -370,7 +480,7 @@ class Fuzzer:
             if b"|" not in n:
                 r = self.conn.cmd("COMMAND", "DOCS", n)
                 if isinstance(r, list):
-                    docs.update(parse_docs(r))
+                    docs.update(parse_docs(r, self.grammar))
         cmds = sorted(set(names) | set(docs))
         # A container with subcommands is also sent bare and with random subcommand names.
         cmds = [c for c in cmds if c not in SKIP
@@ -389,9 +499,7 @@ class Fuzzer:
             for name in order:
                 toks = sorted(docs.get(name, set()))
                 for _ in range(self.per_cmd):
-                    n = self.rng.randint(0, 8)
-                    args = [self.nasty(toks) for _ in range(n)]
-                    self.call(name, self.bound(name, args))
+                    self.call(name, self.bound(name, self.gen_call(name, toks)))
                     if self.rng.random() < 0.01:
                         self.garbage()
                 if self.rng.random() < 0.05:
@@ -400,6 +508,11 @@ class Fuzzer:
             print("batch %d ok (%d commands, %s)" % (b + 1, self.sent,
                                                     "RESP3" if self.resp3 else "RESP2"), flush=True)
         self.stop()
+        if self.show_stats:
+            print("non-error/error replies per command (low first):")
+            for n, (ok, err, secs) in sorted(self.stats.items(),
+                                             key=lambda x: x[1][0] / (x[1][0] + x[1][1])):
+                print("  %-28s %6d %6d %7.2fs" % (n.decode(), ok, err, secs))
         print("clean: %d batches, %d commands, seed %d" % (batches, self.sent, self.seed))
 
 
@@ -411,9 +524,12 @@ def main():
     ap.add_argument("--per-cmd", type=int, default=200)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--only", default="")
+    ap.add_argument("--stats", action="store_true", help="print reply kinds per command")
     a = ap.parse_args()
     only = {x.strip().lower().encode() for x in a.only.split(",") if x.strip()}
-    Fuzzer(a.binary, a.port or free_port(), a.seed, a.per_cmd, only).run(a.batches)
+    f = Fuzzer(a.binary, a.port or free_port(), a.seed, a.per_cmd, only)
+    f.show_stats = a.stats
+    f.run(a.batches)
 
 
 if __name__ == "__main__":
