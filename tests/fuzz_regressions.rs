@@ -96,3 +96,35 @@ fn debug_sleep_huge() {
     }
     alive(&mut c);
 }
+
+/// EXPIRETIME (and TTL) of a key expiring at i64::MAX ms overflowed `ms + 500` while rounding.
+#[test]
+fn expiretime_at_max() {
+    let (_env, mut c) = start();
+    check(&mut c, "SET k v", b"+OK\r\n");
+    check(&mut c, "PEXPIREAT k 9223372036854775807", b":1\r\n");
+    check(&mut c, "EXPIRETIME k", b":9223372036854776\r\n");
+    check(&mut c, "PEXPIRETIME k", b":9223372036854775807\r\n");
+    check(&mut c, "PEXPIREAT k 9223372036854775307", b":1\r\n");
+    check(&mut c, "EXPIRETIME k", b":9223372036854775\r\n");
+    alive(&mut c);
+}
+
+/// The active expire cycle summed the remaining TTLs of sampled keys: two keys expiring at
+/// i64::MAX ms overflowed the sum (a panic in the cron, not in a command).
+#[test]
+fn active_expire_huge_ttls() {
+    let (_env, mut c) = start();
+    for k in ["a", "b", "c"] {
+        check(&mut c, &format!("SET {k} v"), b"+OK\r\n");
+        check(
+            &mut c,
+            &format!("PEXPIREAT {k} 9223372036854775807"),
+            b":1\r\n",
+        );
+    }
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    check(&mut c, "PEXPIRETIME a", b":9223372036854775807\r\n");
+    check(&mut c, "DBSIZE", b":3\r\n");
+    alive(&mut c);
+}
