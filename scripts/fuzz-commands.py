@@ -530,7 +530,10 @@ def main():
     only = {x.strip().lower().encode() for x in a.only.split(",") if x.strip()}
     f = Fuzzer(a.binary, a.port or free_port(), a.seed, a.per_cmd, only)
     f.show_stats = a.stats
-    f.run(a.batches)
+    try:
+        f.run(a.batches)
+    finally:
+        f.stop()  # also on an exception or ^C: never leave the server running
 
 
 if __name__ == "__main__":
