@@ -31,7 +31,8 @@ INTS = [b"9223372036854775807", b"-9223372036854775807", b"9223372036854775808",
         b"-", b"+", b"[", b"5e-324", b"1e400", b"17976931348623157e292", b"00001",
         b"99999999999999999999999999"]
 PATTERNS = [b"*", b"[", b"[a-", b"\\", b"a\\", b"[^]", b"*[*]*", b"?*?*?*?*?*?*?*?*?*?*",
-            b"[\\", b"[a-\\", b"k*", b"h?"]
+            b"[\\", b"[a-\\", b"k*", b"h?", b"*->field", b"big*->f2", b"#", b"nosort",
+            b"*->", b"s*\x00*", b"\\*", b"[]]", b"[!a]*", b"*?**?*"]
 KEYS = [b"str", b"int", b"list", b"hash", b"set", b"intset", b"zset", b"bigzset",
         b"biglist", b"bighash", b"bigset", b"missing", b"float", b"k\x00", b"{t}x"]
 # Commands never sent: they stop the server or turn the connection into something else.
