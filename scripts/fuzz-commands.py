@@ -437,7 +437,17 @@ class Fuzzer:
                 self.reconnect()
                 return
             else:
-                self.conn.s.sendall(enc(argv))
+                data = enc(argv)
+                if self.rng.random() < 0.03:
+                    # In pieces: the parser must resume mid-header and mid-argument.
+                    self.conn.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    i = 0
+                    while i < len(data):
+                        j = i + self.rng.randint(1, 7)
+                        self.conn.s.sendall(data[i:j])
+                        i = j
+                else:
+                    self.conn.s.sendall(data)
                 rep = self.conn.read()
                 ok = not (isinstance(rep, bytes) and rep.startswith(b"-"))
                 st = self.stats[name]
