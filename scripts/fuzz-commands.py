@@ -16,7 +16,9 @@ Seeded and reproducible: the same seed and binary send the same bytes.
 
 import argparse
 import collections
+import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -211,6 +213,7 @@ class Fuzzer:
             except (OSError, subprocess.TimeoutExpired):
                 self.proc.kill()
                 self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def crash(self, why):
         print("\n*** %s (seed %d, %d commands sent)" % (why, self.seed, self.sent))
@@ -525,6 +528,7 @@ class Fuzzer:
             for n, (ok, err, secs) in sorted(self.stats.items(),
                                              key=lambda x: x[1][0] / (x[1][0] + x[1][1])):
                 print("  %-28s %6d %6d %7.2fs" % (n.decode(), ok, err, secs))
+        os.unlink(self.errlog.name)
         print("clean: %d batches, %d commands, seed %d" % (batches, self.sent, self.seed))
 
 
