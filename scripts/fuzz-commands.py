@@ -19,6 +19,7 @@ import collections
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -545,6 +546,7 @@ def main():
     only = {x.strip().lower().encode() for x in a.only.split(",") if x.strip()}
     f = Fuzzer(a.binary, a.port or free_port(), a.seed, a.per_cmd, only)
     f.show_stats = a.stats
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))  # `timeout` too stops the server
     try:
         f.run(a.batches)
     finally:
