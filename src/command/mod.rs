@@ -625,9 +625,10 @@ pub fn key_positions(cmd: &Command, args: &Args<'_>) -> Vec<(usize, u32)> {
                 firstkey,
                 keystep,
             } => {
+                // Redis narrows the count to a C int (so 2^32 + 1 means 1): no overflow below.
                 let n = crate::util::parse_i64(args.get((start + keynumidx as i64) as usize))
                     .unwrap_or(0)
-                    .max(0);
+                    .max(0) as i32 as i64;
                 let first = start + firstkey as i64;
                 (
                     first,
@@ -637,6 +638,10 @@ pub fn key_positions(cmd: &Command, args: &Args<'_>) -> Vec<(usize, u32)> {
             }
             FindKeys::Unknown => continue,
         };
+        // As Redis: a spec reaching past the arguments (or a count < 1) spoils them all.
+        if last >= argc || last < first {
+            return Vec::new();
+        }
         let flags = match cmd.key_flags {
             Some(f) if spec.flags & ks::VARIABLE_FLAGS != 0 => f(args, spec.flags),
             _ => spec.flags,

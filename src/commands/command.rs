@@ -383,6 +383,9 @@ fn keys_of(ctx: &Ctx<'_>, args: &Args<'_>) -> Result<Vec<(usize, u32)>, CmdError
     {
         cmd = s;
     }
+    if cmd.key_specs.is_empty() && cmd.get_keys.is_none() {
+        return Err(CmdError::msg("ERR The command has no key arguments"));
+    }
     if !cmd.arity_ok(args.len() - 2) {
         return Err(CmdError::msg(
             "ERR Invalid number of arguments specified for command",
@@ -390,8 +393,8 @@ fn keys_of(ctx: &Ctx<'_>, args: &Args<'_>) -> Result<Vec<(usize, u32)>, CmdError
     }
     let inner = args.shifted(2);
     let keys = key_positions(cmd, &inner);
-    if keys.is_empty() {
-        return Err(CmdError::msg("ERR The command has no key arguments"));
+    if keys.is_empty() && cmd.flags & flags::NO_MANDATORY_KEYS == 0 {
+        return Err(CmdError::msg("ERR Invalid arguments specified for command"));
     }
     Ok(keys.into_iter().map(|(i, f)| (i + 2, f)).collect())
 }

@@ -128,8 +128,11 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                 .ok()
                 .and_then(|s| s.trim().parse::<f64>().ok())
                 .unwrap_or(0.0);
-            if secs > 0.0 && secs.is_finite() {
-                std::thread::sleep(std::time::Duration::from_secs_f64(secs));
+            // Redis converts secs * 1e6 to a C long long; out of range that is LLONG_MIN on
+            // x86 (no sleep), and Duration::from_secs_f64 would panic on it.
+            let us = secs * 1e6;
+            if (1.0..9.223_372_036_854_775e18).contains(&us) {
+                std::thread::sleep(std::time::Duration::from_micros(us as u64));
             }
             ctx.out.ok();
         }

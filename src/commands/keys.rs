@@ -369,7 +369,8 @@ fn ttl_generic(ctx: &mut Ctx<'_>, key: &[u8], unit_ms: i64, absolute: bool) {
             let base = if absolute { 0 } else { now };
             let left = (e.expire_ms - base).max(0);
             out.int(if unit_ms == 1000 {
-                (left + 500) / 1000
+                // Rounded without overflow: an expiry can be as late as i64::MAX ms.
+                left / 1000 + (left % 1000 + 500) / 1000
             } else {
                 left
             });

@@ -82,7 +82,8 @@ impl Db {
                 if e.expire_ms <= now {
                     doomed.push(k.clone());
                 } else {
-                    ttl_sum += e.expire_ms - now;
+                    // Wraps as Redis's `long long` sum does: TTLs can reach i64::MAX ms.
+                    ttl_sum = ttl_sum.wrapping_add(e.expire_ms - now);
                 }
             });
             buckets += 1;
