@@ -385,6 +385,8 @@ impl Link {
                 self.buf.extend_from_slice(&chunk[..n]);
                 true
             }
+            // A signal: nothing read yet, try again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => true,
             Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionReset) => {
                 self.eof = true;
                 false

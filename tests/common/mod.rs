@@ -158,7 +158,12 @@ impl Conn {
         let mut line = Vec::new();
         let mut b = [0u8; 1];
         loop {
-            let n = self.s.read(&mut b).expect("read");
+            let n = loop {
+                match self.s.read(&mut b) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    r => break r.expect("read"),
+                }
+            };
             assert!(
                 n == 1,
                 "connection closed mid-reply; got so far: {:?}",
@@ -211,6 +216,7 @@ impl Conn {
         let mut buf = [0u8; 65536];
         loop {
             match self.s.read(&mut buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Ok(0) | Err(_) => return out,
                 Ok(n) => out.extend_from_slice(&buf[..n]),
             }
