@@ -747,3 +747,42 @@ fn child_conflicts() {
     }
     wait_for(|| manifest(&dir) == "file appendonly.aof.2.base.rdb seq 2 type b\n");
 }
+
+/// Lists, sets and sorted sets survive SAVE and a restart, in both encodings of each, and the
+/// file loads in the real redis-server to the same digest.
+#[test]
+fn collections_save_and_load() {
+    let dir = tmpdir("collections");
+    let d1;
+    {
+        let srv = ferrokv(&dir, &["--save", ""]);
+        let mut c = srv.connect();
+        c.cmd("RPUSH l a b 1 -2 c");
+        c.cmd("SADD ints 1 2 3 -9223372036854775808");
+        c.cmd("SADD strs x y z 1");
+        c.cmd("ZADD zs 1 a 2.5 b -inf c inf d");
+        let mut big = vec![b"ZADD".to_vec(), b"zbig".to_vec()];
+        for i in 0..300 {
+            big.push(format!("{i}.5").into_bytes());
+            big.push(format!("m{i}").into_bytes());
+        }
+        let big: Vec<&[u8]> = big.iter().map(|v| &v[..]).collect();
+        assert_eq!(c.cmd_args(&big), b":300\r\n");
+        d1 = digest(&mut c);
+        assert_eq!(c.cmd("SAVE"), b"+OK\r\n");
+    }
+    {
+        let srv = ferrokv(&dir, &["--save", ""]);
+        let mut c = srv.connect();
+        assert_eq!(digest(&mut c), d1);
+        assert_eq!(
+            c.cmd("LRANGE l 0 -1"),
+            b"*5\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\n1\r\n$2\r\n-2\r\n$1\r\nc\r\n"
+        );
+        assert_eq!(c.cmd("OBJECT ENCODING ints"), b"$6\r\nintset\r\n");
+        assert_eq!(c.cmd("OBJECT ENCODING strs"), b"$9\r\nhashtable\r\n");
+        assert_eq!(c.cmd("OBJECT ENCODING zs"), b"$8\r\nlistpack\r\n");
+        assert_eq!(c.cmd("OBJECT ENCODING zbig"), b"$8\r\nskiplist\r\n");
+        assert_eq!(c.cmd("ZRANGE zs 0 -1 WITHSCORES"), b"*8\r\n$1\r\nc\r\n$4\r\n-inf\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$3\r\n2.5\r\n$1\r\nd\r\n$3\r\ninf\r\n");
+    }
+}

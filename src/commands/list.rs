@@ -3,7 +3,7 @@
 //! (BLPOP ...) are not here. Encoding work lives in [`crate::db::list`].
 
 use crate::command::{BeginSearch, Command, Ctx, FindKeys, Handler, KeySpec, acl, flags, ks};
-use crate::db::list::{self, Elem, List, Needle};
+use crate::db::list::{Elem, List, Needle};
 use crate::db::{Db, Value};
 use crate::error::{CmdError, CmdResult};
 use crate::resp::{Args, Reply};
@@ -274,8 +274,9 @@ pub static COMMANDS: [Command; 17] = [
 
 /// `list-max-listpack-size` and `list-compress-depth` for new lists: the one place to read
 /// them from the configuration once it has them.
-fn list_options(_ctx: &Ctx<'_>) -> (i64, i64) {
-    (list::DEFAULT_FILL, list::DEFAULT_COMPRESS_DEPTH)
+fn list_options(ctx: &Ctx<'_>) -> (i64, i64) {
+    let c = &ctx.srv.config;
+    (c.list_max_listpack_size, c.list_compress_depth)
 }
 
 /// The list at `key` for reading (counts a hit or miss); None if absent, WRONGTYPE if not a list.

@@ -314,10 +314,8 @@ pub static COMMANDS: [Command; 17] = [
 ];
 
 /// `set-max-intset-entries`: the one place the conversion threshold comes from.
-// TODO(config): read `ctx.srv.config.set_max_intset_entries` once the config work lands.
-fn max_intset(_ctx: &Ctx<'_>) -> usize {
-    const SET_MAX_INTSET_ENTRIES: usize = 512;
-    SET_MAX_INTSET_ENTRIES
+fn max_intset(ctx: &Ctx<'_>) -> usize {
+    ctx.srv.config.set_max_intset_entries
 }
 
 /// The set at `key` for reading (counts a hit or miss); None if absent, WRONGTYPE if not a set.

@@ -7,7 +7,7 @@
 //! not for range bounds) and print as `%.17g`.
 
 use crate::command::{BeginSearch, Command, Ctx, FindKeys, KeySpec, acl, flags, ks};
-use crate::db::zset::{DEFAULT_LIMITS, Limits, ZSet};
+use crate::db::zset::{Limits, ZSet};
 use crate::db::{Db, Value};
 use crate::error::{CmdError, CmdResult};
 use crate::resp::{Args, Reply};
@@ -552,8 +552,12 @@ pub static COMMANDS: [Command; 32] = [
 // Shared helpers
 
 /// The configured listpack thresholds (the one place to switch to `Config` fields).
-fn limits(_ctx: &Ctx<'_>) -> Limits {
-    DEFAULT_LIMITS
+fn limits(ctx: &Ctx<'_>) -> Limits {
+    let c = &ctx.srv.config;
+    Limits {
+        max_entries: c.zset_max_listpack_entries,
+        max_value: c.zset_max_listpack_value,
+    }
 }
 
 fn read_zset<'a>(db: &'a mut Db, key: &[u8], now: i64) -> Result<Option<&'a ZSet>, CmdError> {

@@ -760,11 +760,40 @@ fn build(kind: Kind, items: Vec<Vec<u8>>, lim: Limits) -> Result<Value, String> 
             }
             Ok(Value::Hash(h))
         }
-        // The list, set and sorted-set types have no construction API yet (placeholders in
-        // src/db/{list,set,zset}.rs): refuse cleanly until they land.
-        Kind::List => Err("Loading list values is not supported by this build".into()),
-        Kind::Set => Err("Loading set values is not supported by this build".into()),
-        Kind::ZSet => Err("Loading sorted set values is not supported by this build".into()),
+        // Lists, sets and sorted sets are built with Redis 7.0's default encoding thresholds.
+        Kind::List => {
+            let mut l = crate::db::list::List::with_options(
+                crate::db::list::DEFAULT_FILL,
+                crate::db::list::DEFAULT_COMPRESS_DEPTH,
+            );
+            for it in &items {
+                l.push_back(it);
+            }
+            Ok(Value::List(Box::new(l)))
+        }
+        Kind::Set => {
+            let mut set = crate::db::set::Set::new();
+            for m in &items {
+                if !set.add(m, 512) {
+                    return Err("Duplicate set members detected".into());
+                }
+            }
+            Ok(Value::Set(Box::new(set)))
+        }
+        Kind::ZSet => {
+            let mut v = Vec::with_capacity(items.len() / 2);
+            for pair in items.chunks(2) {
+                let score = crate::util::parse_f64(&pair[1])
+                    .ok_or_else(|| "Zset with an invalid score detected".to_string())?;
+                v.push((pair[0].clone().into_boxed_slice(), score));
+            }
+            let n = v.len();
+            let z = crate::db::zset::ZSet::from_vec(v, crate::db::zset::DEFAULT_LIMITS);
+            if z.len() != n {
+                return Err("Duplicate zset fields detected".into());
+            }
+            Ok(Value::ZSet(Box::new(z)))
+        }
     }
 }
 
