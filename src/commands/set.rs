@@ -848,66 +848,19 @@ fn sdiffstore(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     union_diff(ctx, args, 2, true)
 }
 
-/// Parses a SCAN cursor as Redis's `strtoul`-based `parseScanCursorOrReply`: the bytes up to
-/// the first NUL, optional sign (a negative value wraps), base 10, no overflow; an empty string
-/// is cursor 0.
-fn parse_cursor(s: &[u8]) -> Option<u64> {
-    let s = match s.iter().position(|&c| c == 0) {
-        Some(i) => &s[..i],
-        None => s,
-    };
-    let (neg, digits) = match s {
-        [] => return Some(0),
-        [b'-', rest @ ..] => (true, rest),
-        [b'+', rest @ ..] => (false, rest),
-        _ => (false, s),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    Some(if neg { v.wrapping_neg() } else { v })
-}
-
 /// SSCAN key cursor [MATCH pattern] [COUNT count]. An intset replies everything with cursor 0;
 /// a hashtable walks the dict's reverse-binary cursor until `count` members are gathered (or
 /// `10 * count` buckets visited), as Redis's `scanGenericCommand`.
 fn sscan(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let mut cursor = parse_cursor(&args[2]).ok_or(CmdError::msg("ERR invalid cursor"))?;
+    let mut cursor = crate::commands::keys::parse_cursor(&args[2])?;
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     let Some(s) = read_set(db, &args[1], now)? else {
-        out.array(2);
-        out.bulk(b"0");
-        out.array(0);
+        crate::commands::keys::reply_scan(out, 0, &[]);
         return Ok(());
     };
-    let mut count: u64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < args.len() {
-        let opt = &args[i];
-        let has_value = i + 1 < args.len();
-        if has_value && opt.eq_ignore_ascii_case(b"count") {
-            let c = parse_i64(&args[i + 1]).ok_or(CmdError::NotInteger)?;
-            if c < 1 {
-                return Err(CmdError::Syntax);
-            }
-            count = c as u64;
-        } else if has_value && opt.eq_ignore_ascii_case(b"match") {
-            let p = &args[i + 1];
-            pattern = (p != b"*").then_some(p);
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
+    let opts = crate::commands::keys::parse_scan_opts(args, 3, false)?;
+    let (count, pattern) = (opts.count as u64, opts.pattern);
     let mut found: Vec<Member<'_>> = Vec::new();
     match s {
         Set::Ints(_) => {

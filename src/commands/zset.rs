@@ -1856,61 +1856,17 @@ fn union_add<'a>(
 // ---------------------------------------------------------------------------------------------
 // ZSCAN
 
-/// Parses a SCAN cursor as Redis's `strtoul`-based `parseScanCursorOrReply`.
-fn parse_cursor(s: &[u8]) -> Option<u64> {
-    let s = match s.iter().position(|&c| c == 0) {
-        Some(i) => &s[..i],
-        None => s,
-    };
-    let (neg, digits) = match s {
-        [] => return Some(0),
-        [b'-', rest @ ..] => (true, rest),
-        [b'+', rest @ ..] => (false, rest),
-        _ => (false, s),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    Some(if neg { v.wrapping_neg() } else { v })
-}
-
 /// ZSCAN key cursor [MATCH pattern] [COUNT count].
 fn zscan(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let cursor = parse_cursor(&args[2]).ok_or(CmdError::msg("ERR invalid cursor"))?;
+    let cursor = crate::commands::keys::parse_cursor(&args[2])?;
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
     let Some(z) = read_zset(db, &args[1], now)? else {
-        out.array(2);
-        out.bulk(b"0");
-        out.array(0);
+        crate::commands::keys::reply_scan(out, 0, &[]);
         return Ok(());
     };
-    let mut pattern: Option<&[u8]> = None;
-    let mut count: i64 = 10;
-    let mut i = 3;
-    while i < args.len() {
-        let opt = &args[i];
-        let has_value = i + 1 < args.len();
-        if has_value && eq(opt, b"count") {
-            count = parse_i64(&args[i + 1]).ok_or(CmdError::NotInteger)?;
-            if count < 1 {
-                return Err(CmdError::Syntax);
-            }
-        } else if has_value && eq(opt, b"match") {
-            let p = &args[i + 1];
-            pattern = (p != b"*").then_some(p);
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
+    let opts = crate::commands::keys::parse_scan_opts(args, 3, false)?;
+    let (count, pattern) = (opts.count as i64, opts.pattern);
     let mut found: Vec<(Vec<u8>, f64)> = Vec::new();
     let mut cur = cursor;
     if z.is_skiplist() {
