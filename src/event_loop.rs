@@ -13,6 +13,7 @@ use signal_hook_mio::v1_0::Signals;
 
 use crate::client::{Client, ClientState, ReadOutcome, WriteOutcome};
 use crate::server::ServerState;
+use crate::spin::Spin;
 use crate::stream::Stream;
 
 const SIGNAL: Token = Token(usize::MAX - 1);
@@ -35,6 +36,7 @@ pub struct EventLoop {
     /// Clients with output to write before the loop sleeps.
     pending_writes: Vec<usize>,
     next_cron: Instant,
+    spin: Spin,
 }
 
 /// Turns a `bind` entry into an address (`*` is any IPv4, `::*` any IPv6; a leading `-`
@@ -129,6 +131,7 @@ impl EventLoop {
             pending_reads: Vec::new(),
             pending_writes: Vec::new(),
             next_cron: Instant::now(),
+            spin: Spin::new(),
         })
     }
 
@@ -142,7 +145,7 @@ impl EventLoop {
             } else {
                 Duration::ZERO
             };
-            if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
+            if let Err(e) = self.wait(&mut events, timeout) {
                 if e.kind() == io::ErrorKind::Interrupted {
                     continue;
                 }
@@ -193,6 +196,37 @@ impl EventLoop {
             }
         }
         // Last chance for replies (e.g. to SHUTDOWN's caller, which gets none in Redis).
+        Ok(())
+    }
+
+    /// Polls for events: at once when there is work carried over (`timeout` zero), otherwise
+    /// after spinning for a while if the loop has been busy (see [`Spin`]), then sleeping up to
+    /// `timeout`.
+    fn wait(&mut self, events: &mut Events, timeout: Duration) -> io::Result<()> {
+        if timeout.is_zero() {
+            return self.poll.poll(events, Some(timeout));
+        }
+        let spin = self.spin.start_idle().min(timeout);
+        if !spin.is_zero() {
+            let spin_us = spin.as_micros() as u64;
+            loop {
+                self.poll.poll(events, Some(Duration::ZERO))?;
+                if !events.is_empty() {
+                    self.spin.woke();
+                    return Ok(());
+                }
+                if self.spin.idle_us() >= spin_us {
+                    break;
+                }
+                std::hint::spin_loop();
+            }
+        }
+        let slept = Duration::from_micros(self.spin.idle_us());
+        self.poll
+            .poll(events, Some(timeout.saturating_sub(slept)))?;
+        if !events.is_empty() {
+            self.spin.woke();
+        }
         Ok(())
     }
 

@@ -31,6 +31,7 @@ pub mod resp;
 pub mod server;
 pub mod sha1;
 pub mod slowlog;
+pub mod spin;
 pub mod stream;
 pub mod util;
 
