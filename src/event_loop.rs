@@ -153,6 +153,7 @@ impl EventLoop {
             }
             // Clients carried over from the last turn go first, then this turn's events.
             std::mem::swap(&mut reads, &mut self.pending_reads);
+            let served = !reads.is_empty() || !events.is_empty();
             for t in reads.drain(..) {
                 if let Some(Some(c)) = self.srv.clients.get_mut(t) {
                     c.queued_read = false;
@@ -190,7 +191,7 @@ impl EventLoop {
             }
             self.flush_writes();
             if Instant::now() >= self.next_cron {
-                self.cron();
+                self.cron(served);
                 let hz = self.srv.config.hz.clamp(1, 500) as u64;
                 self.next_cron = Instant::now() + Duration::from_millis(1000 / hz);
             }
@@ -482,9 +483,10 @@ impl EventLoop {
     }
 
     /// Periodic work, `hz` times a second: idle-client timeouts and clients killed by others.
-    fn cron(&mut self) {
+    /// `busy`: this loop turn also served clients.
+    fn cron(&mut self, busy: bool) {
         let now = crate::util::now_ms();
-        self.srv.cron(now);
+        self.srv.cron(now, busy);
         crate::persist::cron(&mut self.srv);
         let timeout_ms = self.srv.config.timeout as i64 * 1000;
         let mut doomed = Vec::new();

@@ -166,7 +166,7 @@ impl ServerState {
 
     /// Periodic bookkeeping from the event loop's cron: instantaneous metrics every 100 ms,
     /// memory peak.
-    pub fn cron(&mut self, now_ms: i64) {
+    pub fn cron(&mut self, now_ms: i64, busy: bool) {
         crate::alloc::update_peak();
         crate::db::update_lru_clock();
         self.clock = crate::util::Clock::new();
@@ -181,9 +181,16 @@ impl ServerState {
             self.stats.expired_stale_perc = perc * 0.05 + self.stats.expired_stale_perc * 0.95;
             self.stats.expired_time_cap_reached_count += st.time_cap_reached as u64;
         }
-        // Like Redis's incrementallyRehash: at most one database gets rehash time per tick.
+        // Like Redis's incrementallyRehash: at most one database gets rehash time per tick,
+        // 1 ms of it; less on a busy server, where every command also moves a bucket along,
+        // so that a client waiting behind this turn is not kept a millisecond more.
+        let budget = if busy {
+            CRON_REHASH_BUSY
+        } else {
+            CRON_REHASH_IDLE
+        };
         for db in self.dbs.iter_mut() {
-            if db.cron_resize() {
+            if db.cron_resize(budget) {
                 break;
             }
         }
@@ -204,4 +211,8 @@ impl ServerState {
 }
 
 /// Sent to non-loopback clients while protected mode is on and no password is set.
+/// Rehash time per cron tick on an idle server (Redis's 1 ms) and on one serving clients.
+const CRON_REHASH_IDLE: std::time::Duration = std::time::Duration::from_millis(1);
+const CRON_REHASH_BUSY: std::time::Duration = std::time::Duration::from_micros(200);
+
 pub const DENIED_MESSAGE: &str = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";

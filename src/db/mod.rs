@@ -92,14 +92,14 @@ impl Db {
     }
 
     /// Idle-time upkeep from the server cron (Redis's `databasesCron`): start shrinking a table
-    /// that fell under 10% full, and spend up to 1 ms moving buckets of a resize in progress.
+    /// that fell under 10% full, and spend up to `budget` moving buckets of a resize in progress.
     /// Returns true if it did rehash work.
-    pub fn cron_resize(&mut self) -> bool {
+    pub fn cron_resize(&mut self, budget: std::time::Duration) -> bool {
         if !self.dict.is_rehashing() && self.dict.needs_shrink() {
             self.dict.shrink_to_fit();
         }
         if self.dict.is_rehashing() {
-            self.dict.rehash_for(std::time::Duration::from_millis(1));
+            self.dict.rehash_for(budget);
             return true;
         }
         false
