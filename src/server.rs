@@ -30,6 +30,8 @@ pub struct Stats {
     pub expired_stale_perc: f64,
     /// Active expiry cycles that ran out of time (INFO's expired_time_cap_reached_count).
     pub expired_time_cap_reached_count: u64,
+    /// Microseconds spent in active expiry cycles (INFO's expire_cycle_cpu_milliseconds).
+    pub expire_cycle_time_used_us: u64,
     pub inst_ops: InstMetric,
     pub inst_input: InstMetric,
     pub inst_output: InstMetric,
@@ -172,7 +174,9 @@ impl ServerState {
         self.clock = crate::util::Clock::new();
         if self.active_expire && !self.pause.pauses_writes(now_ms) {
             let hz = self.config.hz;
+            let start = std::time::Instant::now();
             let st = crate::db::expire::active_expire_cycle(&mut self.dbs, now_ms, hz);
+            self.stats.expire_cycle_time_used_us += start.elapsed().as_micros() as u64;
             let perc = if st.sampled > 0 {
                 st.expired as f64 * 100.0 / st.sampled as f64
             } else {

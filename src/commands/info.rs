@@ -378,7 +378,12 @@ fn stats(ctx: &mut Ctx<'_>, o: &mut String) {
         "{}",
         ctx.srv.stats.expired_time_cap_reached_count
     );
-    field!(o, "expire_cycle_cpu_milliseconds", "0");
+    field!(
+        o,
+        "expire_cycle_cpu_milliseconds",
+        "{}",
+        ctx.srv.stats.expire_cycle_time_used_us / 1000
+    );
     field!(o, "evicted_keys", "0");
     field!(o, "evicted_clients", "0");
     field!(o, "total_eviction_exceeded_time", "0");
