@@ -183,6 +183,7 @@ impl EventLoop {
                 self.srv.kill_pending = false;
                 self.free_killed();
             }
+            self.srv.expire_cycle(now, true);
             crate::persist::aof::before_sleep(&mut self.srv);
             if std::mem::take(&mut self.srv.monitor_fed) {
                 for i in 0..self.srv.monitors.len() {

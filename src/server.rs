@@ -113,6 +113,8 @@ pub struct ServerState {
     pub cmd_clock: u64,
     /// RDB/AOF state (INFO persistence).
     pub persist: crate::persist::Persistence,
+    /// Active expiry's state between cycles.
+    pub expire_state: crate::db::expire::ExpireState,
     /// Keys watched by clients (WATCH).
     pub watches: crate::commands::multi::Watches,
     /// Clients blocked on keys (BLPOP ...), keys ready to serve them, clients to resume.
@@ -158,6 +160,7 @@ impl ServerState {
             clock: crate::util::Clock::new(),
             cmd_clock: crate::util::ticks(),
             persist: Default::default(),
+            expire_state: Default::default(),
             watches: Default::default(),
             blocking: Default::default(),
             pause: Default::default(),
@@ -172,19 +175,7 @@ impl ServerState {
         crate::alloc::update_peak();
         crate::db::update_lru_clock();
         self.clock = crate::util::Clock::new();
-        if self.active_expire && !self.pause.pauses_writes(now_ms) {
-            let hz = self.config.hz;
-            let start = std::time::Instant::now();
-            let st = crate::db::expire::active_expire_cycle(&mut self.dbs, now_ms, hz);
-            self.stats.expire_cycle_time_used_us += start.elapsed().as_micros() as u64;
-            let perc = if st.sampled > 0 {
-                st.expired as f64 * 100.0 / st.sampled as f64
-            } else {
-                0.0
-            };
-            self.stats.expired_stale_perc = perc * 0.05 + self.stats.expired_stale_perc * 0.95;
-            self.stats.expired_time_cap_reached_count += st.time_cap_reached as u64;
-        }
+        self.expire_cycle(now_ms, false);
         // Like Redis's incrementallyRehash: at most one database gets rehash time per tick,
         // 1 ms of it; less on a busy server, where every command also moves a bucket along,
         // so that a client waiting behind this turn is not kept a millisecond more.
@@ -205,6 +196,28 @@ impl ServerState {
             st.inst_input.sample(now_ms, st.net_input_bytes);
             st.inst_output.sample(now_ms, st.net_output_bytes);
         }
+    }
+
+    /// One active expiry cycle (slow from the cron, fast before the loop sleeps) and its
+    /// INFO stats. Nothing while expiry is off or writes are paused.
+    pub fn expire_cycle(&mut self, now_ms: i64, fast: bool) {
+        if !self.active_expire || self.pause.pauses_writes(now_ms) {
+            return;
+        }
+        let Some(budget) = self.expire_state.budget(fast, self.config.hz) else {
+            return;
+        };
+        let start = std::time::Instant::now();
+        let st = crate::db::expire::active_expire_cycle(&mut self.dbs, now_ms, budget);
+        self.expire_state.finished(&st);
+        self.stats.expire_cycle_time_used_us += start.elapsed().as_micros() as u64;
+        let perc = if st.sampled > 0 {
+            st.expired as f64 * 100.0 / st.sampled as f64
+        } else {
+            0.0
+        };
+        self.stats.expired_stale_perc = perc * 0.05 + self.stats.expired_stale_perc * 0.95;
+        self.stats.expired_time_cap_reached_count += st.time_cap_reached as u64;
     }
 
     /// Database `idx` (indices are validated by SELECT/MOVE/SWAPDB before use).
