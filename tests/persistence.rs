@@ -541,6 +541,43 @@ fn aof_truncated_tail_is_loaded_anyway() {
     );
 }
 
+/// A file that ends inside MULTI/EXEC drops the whole transaction and is truncated where the
+/// MULTI began (Redis 7.0.15: "Revert incomplete MULTI/EXEC transaction", then the
+/// aof-load-truncated path); a complete transaction is applied.
+#[test]
+fn aof_incomplete_transaction_is_reverted() {
+    let dir = tmpdir("aof-multi");
+    {
+        let srv = ferrokv(&dir, &["--save", "", "--appendonly", "yes"]);
+        let mut c = srv.connect();
+        c.cmd("SET a 1");
+        c.cmd("MULTI");
+        c.cmd("SET b 2");
+        c.cmd("INCR a");
+        assert_eq!(c.cmd("EXEC"), b"*2\r\n+OK\r\n:2\r\n");
+    }
+    let incr = dir.join("appendonlydir/appendonly.aof.1.incr.aof");
+    let mut bytes = std::fs::read(&incr).unwrap();
+    let full = bytes.len();
+    bytes.extend_from_slice(b"*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\n3\r\n");
+    std::fs::write(&incr, &bytes).unwrap();
+    let log = dir.join("multi.log");
+    let srv = ferrokv(
+        &dir,
+        &["--save", "", "--appendonly", "yes", "--logfile", s(&log)],
+    );
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("MGET a b c"), b"*3\r\n$1\r\n2\r\n$1\r\n2\r\n$-1\r\n");
+    assert_eq!(std::fs::metadata(&incr).unwrap().len() as usize, full);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains(
+            "Revert incomplete MULTI/EXEC transaction in AOF file appendonly.aof.1.incr.aof"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn loads_aof_written_by_redis() {
     let dir = tmpdir("aof-from-redis");

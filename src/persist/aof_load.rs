@@ -152,7 +152,12 @@ fn replay(srv: &mut ServerState, s: &Settings, dir: &Path, m: &Manifest) -> Resu
             pos = info.consumed;
         }
         let last = i + 1 == count;
-        match replay_commands(srv, &data, pos) {
+        let mut replayed = replay_commands(srv, &data, pos);
+        if let Err(ReplayError::IncompleteMulti(valid)) = replayed {
+            log::warn!("Revert incomplete MULTI/EXEC transaction in AOF file {name}");
+            replayed = Err(ReplayError::Truncated(valid));
+        }
+        match replayed {
             Ok(()) => {}
             Err(ReplayError::Truncated(valid)) if last && s.aof_load_truncated => {
                 log::warn!("!!! Warning: short read while loading the AOF file {name}!!!");
@@ -167,7 +172,7 @@ fn replay(srv: &mut ServerState, s: &Settings, dir: &Path, m: &Manifest) -> Resu
                 }
                 log::warn!("AOF {name} loaded anyway because aof-load-truncated is enabled");
             }
-            Err(ReplayError::Truncated(_)) => {
+            Err(ReplayError::Truncated(_) | ReplayError::IncompleteMulti(_)) => {
                 log::warn!(
                     "Unexpected end of file reading the append only file {name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server."
                 );
@@ -200,6 +205,8 @@ fn replay(srv: &mut ServerState, s: &Settings, dir: &Path, m: &Manifest) -> Resu
 enum ReplayError {
     /// The file ends inside a command; the offset where the last complete one ended.
     Truncated(usize),
+    /// The file ends inside MULTI/EXEC; the offset of the MULTI.
+    IncompleteMulti(usize),
     Format,
     Unknown(String),
 }
@@ -219,11 +226,16 @@ fn header(data: &[u8], pos: &mut usize, tag: u8) -> Result<i64, ReplayError> {
 }
 
 /// Runs every RESP command of `data` from `pos` through its handler, as a fake client.
+/// Commands between MULTI and EXEC run when EXEC is read; a file that ends inside a
+/// transaction counts as truncated where the MULTI began, so the transaction is dropped whole
+/// (Redis's "Revert incomplete MULTI/EXEC transaction").
 fn replay_commands(srv: &mut ServerState, data: &[u8], mut pos: usize) -> Result<(), ReplayError> {
     let mut client = ClientState::new(0, String::new(), String::new(), -1, 0);
     client.authenticated = true;
     let mut out = Reply::default();
     let mut spans: Vec<(usize, usize)> = Vec::new();
+    // An open MULTI: where it began, and the argument spans of the commands queued since.
+    let mut multi: Option<(usize, Vec<Vec<(usize, usize)>>)> = None;
     while pos < data.len() {
         let cmd_start = pos;
         let trunc = |e: ReplayError| match e {
@@ -248,34 +260,64 @@ fn replay_commands(srv: &mut ServerState, data: &[u8], mut pos: usize) -> Result
             spans.push((pos, end));
             pos = end + 2;
         }
-        let args = Args::new(data, &spans);
-        let name = args.get(0);
-        let Some(mut cmd) = srv.commands.lookup(name) else {
-            if name.eq_ignore_ascii_case(b"pexpireat") && args.len() == 3 {
-                pexpireat(srv, client.db, &args);
-                continue;
+        let name = Args::new(data, &spans).get(0);
+        if name.eq_ignore_ascii_case(b"multi") {
+            multi = Some((cmd_start, Vec::new()));
+            continue;
+        }
+        match multi.take() {
+            Some((_, queued)) if name.eq_ignore_ascii_case(b"exec") => {
+                for cmd_spans in &queued {
+                    replay_one(srv, &mut client, &mut out, &Args::new(data, cmd_spans))?;
+                }
             }
-            return Err(ReplayError::Unknown(String::from_utf8_lossy(name).into()));
-        };
-        if !cmd.subcommands.is_empty()
-            && let Some(sub) = crate::command::lookup_in(cmd.subcommands, args.get(1))
-        {
-            cmd = sub;
+            Some(_) if name.eq_ignore_ascii_case(b"discard") => {}
+            Some((start, mut queued)) => {
+                queued.push(spans.clone());
+                multi = Some((start, queued));
+            }
+            None => replay_one(srv, &mut client, &mut out, &Args::new(data, &spans))?,
         }
-        if !cmd.arity_ok(args.len()) {
-            return Err(ReplayError::Format);
-        }
-        let now_ms = crate::util::now_ms();
-        let mut ctx = Ctx {
-            srv,
-            client: &mut client,
-            out: &mut out,
-            now_ms,
-        };
-        // Errors are ignored as Redis does while loading (the command failed originally too).
-        let _ = (cmd.handler)(&mut ctx, &args);
-        out.buf.clear();
     }
+    if let Some((start, _)) = multi {
+        return Err(ReplayError::IncompleteMulti(start));
+    }
+    Ok(())
+}
+
+/// Runs one command read from an AOF.
+fn replay_one(
+    srv: &mut ServerState,
+    client: &mut ClientState,
+    out: &mut Reply,
+    args: &Args<'_>,
+) -> Result<(), ReplayError> {
+    let name = args.get(0);
+    let Some(mut cmd) = srv.commands.lookup(name) else {
+        if name.eq_ignore_ascii_case(b"pexpireat") && args.len() == 3 {
+            pexpireat(srv, client.db, args);
+            return Ok(());
+        }
+        return Err(ReplayError::Unknown(String::from_utf8_lossy(name).into()));
+    };
+    if !cmd.subcommands.is_empty()
+        && let Some(sub) = crate::command::lookup_in(cmd.subcommands, args.get(1))
+    {
+        cmd = sub;
+    }
+    if !cmd.arity_ok(args.len()) {
+        return Err(ReplayError::Format);
+    }
+    let now_ms = crate::util::now_ms();
+    let mut ctx = Ctx {
+        srv,
+        client,
+        out,
+        now_ms,
+    };
+    // Errors are ignored as Redis does while loading (the command failed originally too).
+    let _ = (cmd.handler)(&mut ctx, args);
+    out.buf.clear();
     Ok(())
 }
 
