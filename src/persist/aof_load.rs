@@ -225,6 +225,9 @@ fn header(data: &[u8], pos: &mut usize, tag: u8) -> Result<i64, ReplayError> {
     Ok(n)
 }
 
+/// The (start, end) offsets of one command's arguments in the file.
+type Spans = Vec<(usize, usize)>;
+
 /// Runs every RESP command of `data` from `pos` through its handler, as a fake client.
 /// Commands between MULTI and EXEC run when EXEC is read; a file that ends inside a
 /// transaction counts as truncated where the MULTI began, so the transaction is dropped whole
@@ -233,9 +236,9 @@ fn replay_commands(srv: &mut ServerState, data: &[u8], mut pos: usize) -> Result
     let mut client = ClientState::new(0, String::new(), String::new(), -1, 0);
     client.authenticated = true;
     let mut out = Reply::default();
-    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut spans: Spans = Vec::new();
     // An open MULTI: where it began, and the argument spans of the commands queued since.
-    let mut multi: Option<(usize, Vec<Vec<(usize, usize)>>)> = None;
+    let mut multi: Option<(usize, Vec<Spans>)> = None;
     while pos < data.len() {
         let cmd_start = pos;
         let trunc = |e: ReplayError| match e {
