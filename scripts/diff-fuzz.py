@@ -282,9 +282,9 @@ class Gen:
                           b"", b" 100", b"+100", b"00100", b"500"])
 
     def msecs(self):
-        return self.pick([b"100000", b"1000000", b"-1", b"0", b"-100", b"9223372036854775807",
+        return self.pick([b"100003", b"1000007", b"-1", b"0", b"-100", b"9223372036854775807",
                           b"9223372036854775806", b"-9223372036854775808", b"1.5", b"x",
-                          b"500000", b"10000000"])
+                          b"500009", b"10000019"])
 
     def abs_secs(self):
         t = self.t0
@@ -503,9 +503,9 @@ def cmds_table(g):
         b"RENAME": ({KY}, 3, lambda: [K(), K()]),
         b"RENAMENX": ({KY}, 2, lambda: [K(), K()]),
         b"COPY": ({KY}, 3, lambda: [K(), K()] + g.opts(
-            [lambda: [b"DB", g.pick([b"0", b"1", b"16", b"-1", b"x"])], lambda: [b"REPLACE"]],
+            [lambda: [b"DB", g.pick([b"0", b"1", b"16", b"-1", b"x", b"2147483648"])], lambda: [b"REPLACE"]],
             0, 2)),
-        b"MOVE": ({KY}, 2, lambda: [K(), g.pick([b"0", b"1", b"1", b"16", b"-1", b"x"])]),
+        b"MOVE": ({KY}, 2, lambda: [K(), g.pick([b"0", b"1", b"1", b"16", b"-1", b"x", b"-2147483649"])]),
         b"SWAPDB": ({KY}, 1, lambda: [g.pick([b"0", b"1", b"16", b"x"]),
                                       g.pick([b"0", b"1", b"-1"])]),
         b"SELECT": ({KY}, 1, lambda: [g.pick([b"0", b"1", b"0", b"16", b"-1", b"x"])]),
