@@ -412,8 +412,14 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64, relative: bo
             b"gt" => gt = true,
             b"lt" => lt = true,
             _ => {
-                // Redis formats the option as a C string: it ends at a NUL byte.
+                // Redis formats the option as a C string (it ends at a NUL byte), then trims
+                // CR and LF off the end of the message (addReplyErrorFormat).
                 let opt = opt.split(|&c| c == 0).next().unwrap_or_default();
+                let end = opt
+                    .iter()
+                    .rposition(|&c| c != b'\r' && c != b'\n')
+                    .map_or(0, |i| i + 1);
+                let opt = &opt[..end];
                 let mut e = b"ERR Unsupported option ".to_vec();
                 e.extend_from_slice(opt);
                 return Err(CmdError::Bytes(e));
