@@ -856,6 +856,8 @@ class Fuzzer:
         name = seq[-1][0].upper()
         self.mismatches[name] += 1
         first = name not in self.examples
+        if first:
+            self.examples[name] = show_cmd(seq[-1])
         if self.mismatches[name] > self.a.show:
             return
         print("\n=== MISMATCH %s: seed %d round %d (round seed %d)%s%s"
