@@ -11,7 +11,8 @@ Starts the given ferrokv binary and `redis-server` with the same options (`--sav
 FLUSHALL both, SELECT 0, optionally HELLO 3 (--resp mix: one round in four) and small
 encoding thresholds (one round in three: CONFIG SET hash-max-listpack-entries 4 and
 friends, so conversions happen), then --ops random commands sent to both over raw RESP
-sockets, one at a time, comparing the raw reply bytes of each.
+sockets, one at a time, comparing the raw reply bytes of each (now and then one is sent
+inside MULTI/EXEC, compared as the three replies).
 
 Generation: a small key space (a, b, c, an empty key, a binary key; db 0 and 1), commands
 from --group (strings hashes keys expire lists sets zsets sort all), each group mixing in
@@ -22,8 +23,10 @@ are edge integers and floats (overflow, -0, 1e308, inf, nan, "1.5", " 1"), empty
 and long strings (past the embstr and listpack-value limits). Expiry arguments avoid short
 positive times so no key expires mid-round by timing.
 
-Not sent (nondeterministic): SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER, RANDOMKEY, TIME,
-INFO, OBJECT IDLETIME/FREQ, MEMORY USAGE, DEBUG, blocking commands. Normalised replies:
+Not sent (nondeterministic): RANDOMKEY, TIME, INFO, OBJECT IDLETIME/FREQ/REFCOUNT, MEMORY
+USAGE, DEBUG, blocking commands; SPOP, SRANDMEMBER, HRANDFIELD and ZRANDMEMBER only with a
+count that takes the whole (small) collection, 0 or an invalid one (compared unordered
+unless listpack-encoded). Normalised replies:
 TTL/EXPIRETIME within 1 s, PTTL/PEXPIRETIME within 250 ms; KEYS, SMEMBERS, SINTER, SUNION,
 SDIFF and hash HKEYS/HVALS/HGETALL of a hashtable-encoded hash (asked to redis with OBJECT
 ENCODING) compared sorted; SCAN/HSCAN/SSCAN/ZSCAN: when both cursors are 0 the elements
@@ -220,6 +223,8 @@ EDGE_FLOATS = [b"1e308", b"-1e308", b"1.7976931348623157e308", b"1e309", b"inf",
 TIMED = {b"SET", b"SETEX", b"PSETEX", b"GETEX", b"EXPIRE", b"PEXPIRE", b"EXPIREAT",
          b"PEXPIREAT"}
 
+RANDOM_CMDS = {b"SPOP", b"SRANDMEMBER", b"HRANDFIELD", b"ZRANDMEMBER"}
+
 
 class Gen:
     def __init__(self, rng, t0):
@@ -322,6 +327,8 @@ class Gen:
     def mutate(self, args):
         """Now and then drop, replace or insert an argument (error and parser paths)."""
         r = self.r
+        if args[0] in RANDOM_CMDS:
+            return args  # without their count these pick at random
         # No numbers into commands taking a time: a short one would expire mid-round.
         timed = args[0] in TIMED
         if r.random() < 0.06 and len(args) > 1:
@@ -464,6 +471,12 @@ def cmds_table(g):
         return [str(len(ks)).encode()] + ks + [g.pick([b"MIN", b"MAX", b"x"])] + \
             g.opts([lambda: [b"COUNT", g.pick([b"1", b"2", b"10", b"0", b"-1"])]], 0, 1)
 
+    def rcount():
+        """A count for the random-member commands that makes them deterministic: all of a
+        small collection, none, or an error."""
+        return g.pick([b"100", b"1000", b"0", b"x", b"-9223372036854775808",
+                       b"9223372036854775808", b"1.5", b""])
+
     def lr():
         return g.pick([b"LEFT", b"RIGHT", b"left", b"x"])
 
@@ -512,6 +525,7 @@ def cmds_table(g):
         b"HINCRBY": ({H}, 4, lambda: [K(), g.pick(FIELDS), I()]),
         b"HINCRBYFLOAT": ({H}, 5, lambda: [K(), g.pick(FIELDS), F()]),
         b"HSCAN": ({H}, 2, lambda: [K(), cursor()] + scan_opts()),
+        b"HRANDFIELD": ({H}, 1, lambda: [K(), rcount()] + g.opts([lambda: [b"WITHVALUES"]], 0, 1)),
         # keys
         b"DEL": ({KY, S, H}, 2, lambda: g.keys(1, 3)),
         b"UNLINK": ({KY}, 2, lambda: g.keys(1, 3)),
@@ -585,6 +599,8 @@ def cmds_table(g):
             [lambda: [b"LIMIT", g.pick([b"0", b"1", b"2", b"-1"])]], 0, 1))(g.keys(1, 3))),
         b"SMOVE": ({ST}, 2, lambda: [K(), K(), member()]),
         b"SSCAN": ({ST}, 1, lambda: [K(), cursor()] + scan_opts()),
+        b"SRANDMEMBER": ({ST}, 1, lambda: [K(), rcount()]),
+        b"SPOP": ({ST}, 1, lambda: [K(), rcount()]),
         # zsets
         b"ZINCRBY": ({Z}, 2, lambda: [K(), score(), member()]),
         b"ZREM": ({Z}, 2, lambda: [K()] + members()),
@@ -622,6 +638,8 @@ def cmds_table(g):
         b"ZINTERCARD": ({Z}, 1, lambda: zsetop(False, False) + g.opts(
             [lambda: [b"LIMIT", g.pick([b"0", b"1", b"-1"])]], 0, 1)),
         b"ZSCAN": ({Z}, 1, lambda: [K(), cursor()] + scan_opts()),
+        b"ZRANDMEMBER": ({Z}, 1, lambda: [K(), rcount()] + g.opts([lambda: [b"WITHSCORES"]],
+                                                                  0, 1)),
         # sort
         b"SORT": ({SO}, 6, sort_args),
         b"SORT_RO": ({SO}, 2, lambda: [K()] + g.opts(
@@ -638,7 +656,12 @@ def cmds_table(g):
 
 
 # Replies compared as unordered collections (top-level elements sorted).
-UNORDERED = {b"KEYS", b"SMEMBERS", b"SINTER", b"SUNION", b"SDIFF"}
+UNORDERED = {b"KEYS", b"SMEMBERS", b"SINTER", b"SUNION", b"SDIFF", b"SPOP", b"SRANDMEMBER"}
+# Commands whose replies are normalised (never wrapped in MULTI/EXEC).
+NORMALISED = {b"KEYS", b"SMEMBERS", b"SINTER", b"SUNION", b"SDIFF", b"SPOP", b"SRANDMEMBER",
+              b"TTL", b"PTTL", b"EXPIRETIME", b"PEXPIRETIME", b"HKEYS", b"HVALS", b"HGETALL",
+              b"SCAN", b"HSCAN", b"SSCAN", b"ZSCAN", b"SORT", b"SORT_RO", b"HRANDFIELD",
+              b"ZRANDMEMBER"}
 TTL_TOL = {b"TTL": 1, b"EXPIRETIME": 1, b"PTTL": 250, b"PEXPIRETIME": 250}
 
 
@@ -759,6 +782,13 @@ class Fuzzer:
                 and abs(x - y) <= TTL_TOL[name]
         if name in UNORDERED:
             return ser(sorted_items(ra)) == ser(sorted_items(fa))
+        if name in (b"HRANDFIELD", b"ZRANDMEMBER"):
+            # Count >= size: everything, in listpack order (hashtable order otherwise).
+            if self.encoding(args[1]) == b"listpack":
+                return False
+            pairs = len(args) > 3 and not (isinstance(ra, tuple) and ra[1]
+                                           and isinstance(ra[1][0], tuple))
+            return ser(sorted_items(ra, pairs)) == ser(sorted_items(fa, pairs))
         if name in (b"HKEYS", b"HVALS", b"HGETALL"):
             if self.encoding(args[1]) == b"listpack":
                 return False
@@ -846,6 +876,16 @@ class Fuzzer:
             for _ in range(a.ops):
                 name = rng.choices(names, weights)[0]
                 args = gen.mutate([name.strip()] + table[name][2]())
+                if rng.random() < 0.03 and args[0] not in NORMALISED:
+                    # Inside a transaction: compared as MULTI + the command + EXEC.
+                    seq += [[b"MULTI"], args, [b"EXEC"]]
+                    rs = [self.both(a) for a in seq[-3:]]
+                    ra = (b"", [x[0] for x in rs])
+                    fa = (b"", [x[1] for x in rs])
+                    if ser(ra) == ser(fa):
+                        continue
+                    self.report(rnd, seed, seq, ra, fa, resp3, small)
+                    break
                 seq.append(args)
                 ra, fa = self.both(args)
                 if self.same(args, ra, fa):
