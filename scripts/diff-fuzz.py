@@ -384,7 +384,7 @@ def cmds_table(g):
 
     def scan_opts(type_=False):
         ch = [lambda: [b"MATCH", g.pick([b"*", b"a*", b"f*", b"*1", b"[a-b]", b"?", b"",
-                                        b"\\", b"k*"])],
+                                        b"\\", b"k*", b"**", b"[0-\xff]*", b"f[\x80-a]"])],
               lambda: [b"COUNT", g.pick([b"1", b"2", b"10", b"100", b"0", b"-1", b"x"])]]
         if type_:
             ch.append(lambda: [b"TYPE", g.pick([b"string", b"hash", b"list", b"set",
@@ -541,7 +541,8 @@ def cmds_table(g):
                                       g.pick([b"0", b"1", b"-1"])]),
         b"SELECT": ({KY}, 1, lambda: [g.pick([b"0", b"1", b"0", b"16", b"-1", b"x"])]),
         b"KEYS": ({KY}, 2, lambda: [g.pick([b"*", b"a*", b"?", b"[ab]", b"k*", b"", b"\\a",
-                                           b"[^a]", b"*\x00*"])]),
+                                           b"[^a]", b"*\x00*", b"**", b"*?", b"[a-]",
+                                           b"[*-\xff]", b"k[\x00-\x80]*", b"[", b"[^"])]),
         # SCAN only from 0: a later cursor expires keys depending on the bucket layout.
         b"SCAN": ({KY}, 2, lambda: [g.pick([b"0", b"0", b"0", b"x", b"-1", b""])]
                  + scan_opts(True)),
