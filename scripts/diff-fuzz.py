@@ -6,13 +6,13 @@ Usage: scripts/diff-fuzz.py PATH/TO/ferrokv [--group G] [--seed N] [--rounds N] 
                             [--skip CMD,...]
 
 Starts the given ferrokv binary and `redis-server` with the same options (`--save ''
---appendonly no --enable-debug-command yes`, private --dir) on ports P and P+1 (default
-7400/7401; P+2.. are tried if those are busy). Then for each of --rounds seeded rounds:
-FLUSHALL both, SELECT 0, optionally HELLO 3 (--resp mix: one round in four) and small
-encoding thresholds (one round in three: CONFIG SET hash-max-listpack-entries 4 and
-friends, so conversions happen), then --ops random commands sent to both over raw RESP
-sockets, one at a time, comparing the raw reply bytes of each (now and then one is sent
-inside MULTI/EXEC, compared as the three replies).
+--appendonly no --enable-debug-command yes`, private --dir) on the first two free ports
+from P (default 7400, at most P+49). Then for each of --rounds seeded rounds: HELLO 3
+(--resp mix: one round in four) or 2, SELECT 0, FLUSHALL both, CONFIG SET small encoding
+thresholds (one round in three: hash-max-listpack-entries 4 and friends, so conversions
+happen) or the defaults, then --ops random commands sent to both over raw RESP sockets,
+one at a time, comparing the raw reply bytes of each (now and then one is sent inside
+MULTI/EXEC, compared as the three replies).
 
 Generation: a small key space (a, b, c, an empty key, a binary key; db 0 and 1), commands
 from --group (strings hashes keys expire lists sets zsets sort all), each group mixing in
@@ -20,18 +20,25 @@ a few writers of other types so WRONGTYPE paths run. Arguments come from each co
 own grammar (SET EX/PX/EXAT/PXAT/NX/XX/KEEPTTL/GET, ZADD NX/XX/GT/LT/CH/INCR, ...), with
 option order shuffled, options repeated, dropped or replaced by junk now and then; values
 are edge integers and floats (overflow, -0, 1e308, inf, nan, "1.5", " 1"), empty, binary
-and long strings (past the embstr and listpack-value limits). Expiry arguments avoid short
-positive times so no key expires mid-round by timing.
+and long strings (past the embstr and listpack-value limits), glob patterns with the
+special cases (`**`, `[a-]`, ranges over bytes >= 0x80).
+
+Timing is kept out: expiry arguments are never short and positive (mutations put no
+numbers into commands taking a time), SET's EXAT/PXAT are in the future (a past one
+leaves the key to active expiry), and a command with GT/LT waits a millisecond first (the
+same relative time twice in one millisecond compares equal). SCAN is sent only from cursor
+0 (a later cursor expires keys depending on the bucket layout).
 
 Not sent (nondeterministic): RANDOMKEY, TIME, INFO, OBJECT IDLETIME/FREQ/REFCOUNT, MEMORY
 USAGE, DEBUG, blocking commands; SPOP, SRANDMEMBER, HRANDFIELD and ZRANDMEMBER only with a
-count that takes the whole (small) collection, 0 or an invalid one (compared unordered
-unless listpack-encoded). Normalised replies:
+count that takes the whole (small) collection, 0 or an invalid one. Normalised replies:
 TTL/EXPIRETIME within 1 s, PTTL/PEXPIRETIME within 250 ms; KEYS, SMEMBERS, SINTER, SUNION,
-SDIFF and hash HKEYS/HVALS/HGETALL of a hashtable-encoded hash (asked to redis with OBJECT
-ENCODING) compared sorted; SCAN/HSCAN/SSCAN/ZSCAN: when both cursors are 0 the elements
-are compared sorted (exactly for a listpack hash or zset), otherwise only the shape.
-
+SDIFF, SPOP, SRANDMEMBER compared sorted; HKEYS/HVALS/HGETALL/HRANDFIELD/ZRANDMEMBER
+exactly for a listpack (asked to redis with OBJECT ENCODING), else sorted; HSCAN/SSCAN/
+ZSCAN of a listpack or intset exactly (one reply with everything, whatever the cursor);
+otherwise a SCAN-family reply from cursor 0 ending at cursor 0 is compared sorted, any
+other only by shape; SORT of a set with a BY without '*' (Redis: no sorting, and a later
+BY does not undo it) sorted, or by length under LIMIT.
 On a mismatch it prints the seed, round, the command sequence since FLUSHALL (redis-cli
 quoting, pasteable into a transcript) and both replies, then (unless --no-minimize) a
 greedily minimised sequence that still gives different replies for the last command; the
