@@ -71,7 +71,15 @@ fn trim_zeros(s: &str) -> &str {
 }
 
 /// Redis's glob-style matcher (`stringmatchlen`): `*`, `?`, `[abc]`, `[^a-z]`, `\x`.
+///
+/// Two Redis quirks are kept: an empty string is matched only by an empty pattern (Redis's
+/// loop never starts; `*` alone is the exception here because every caller, KEYS and the
+/// SCAN family, short-cuts it to "everything"), and class ranges compare bytes as C's
+/// signed `char` (so `[b-\xff]` is the range -1..'b').
 pub fn glob_match(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
+    if s.is_empty() {
+        return pattern.is_empty() || pattern == b"*";
+    }
     let mut skip_longer = false;
     glob_impl(pattern, s, nocase, &mut skip_longer, 0)
 }
@@ -89,7 +97,7 @@ fn glob_impl(mut p: &[u8], mut s: &[u8], nocase: bool, skip_longer: &mut bool, d
         }
     };
     while let Some(&pc) = p.first() {
-        if s.is_empty() && pc != b'*' {
+        if s.is_empty() {
             break;
         }
         match pc {
@@ -125,7 +133,8 @@ fn glob_impl(mut p: &[u8], mut s: &[u8], nocase: bool, skip_longer: &mut bool, d
                 loop {
                     match p {
                         [b'\\', c, ..] if p.len() >= 2 => {
-                            if eq(*c, s[0]) {
+                            // Exact, even under `nocase`, as in Redis.
+                            if *c == s[0] {
                                 matched = true;
                             }
                             p = &p[2..];
@@ -136,16 +145,20 @@ fn glob_impl(mut p: &[u8], mut s: &[u8], nocase: bool, skip_longer: &mut bool, d
                             break;
                         }
                         [a, b'-', b, ..] if p.len() >= 3 => {
-                            let (mut lo, mut hi) = (*a, *b);
+                            // C `char` is signed: bytes >= 0x80 sort below NUL.
+                            let signed = |x: u8| x as i8 as i32;
+                            let lower = |x: i32| {
+                                if nocase && (65..=90).contains(&x) {
+                                    x + 32
+                                } else {
+                                    x
+                                }
+                            };
+                            let (mut lo, mut hi) = (signed(*a), signed(*b));
                             if lo > hi {
                                 std::mem::swap(&mut lo, &mut hi);
                             }
-                            let mut c = s[0];
-                            if nocase {
-                                lo = lo.to_ascii_lowercase();
-                                hi = hi.to_ascii_lowercase();
-                                c = c.to_ascii_lowercase();
-                            }
+                            let (lo, hi, c) = (lower(lo), lower(hi), lower(signed(s[0])));
                             if c >= lo && c <= hi {
                                 matched = true;
                             }
@@ -386,6 +399,15 @@ mod tests {
         assert!(glob_match(b"h[a-b]llo", b"hbllo", false));
         assert!(glob_match(b"h[b-a]llo", b"hbllo", false));
         assert!(glob_match(b"*", b"", false));
+        // Redis: no other non-empty pattern matches the empty string.
+        assert!(!glob_match(b"**", b"", false));
+        assert!(!glob_match(b"*?", b"", false));
+        assert!(glob_match(b"", b"", false));
+        // Ranges compare signed chars: [*-\xff] is -1..42.
+        assert!(glob_match(b"[*-\xff]", b"!", false));
+        assert!(glob_match(b"[*-\xff]", b"\xff", false));
+        assert!(!glob_match(b"[*-\xff]", b"a", false));
+        assert!(glob_match(b"a[b-\xff]", b"aB", false));
         assert!(glob_match(b"a\\*", b"a*", false));
         assert!(!glob_match(b"a\\*", b"ab", false));
         assert!(glob_match(b"MAX*", b"maxmemory", true));

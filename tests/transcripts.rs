@@ -519,6 +519,7 @@ macro_rules! transcripts {
 transcripts! {
     auth => "auth",
     connection => "connection",
+    diff_found => "diff-found",
     hashes => "hashes",
     hashes_encoding => "hashes-encoding",
     keys => "keys",

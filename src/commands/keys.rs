@@ -412,6 +412,14 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64, relative: bo
             b"gt" => gt = true,
             b"lt" => lt = true,
             _ => {
+                // Redis formats the option as a C string (it ends at a NUL byte), then trims
+                // CR and LF off the end of the message (addReplyErrorFormat).
+                let opt = opt.split(|&c| c == 0).next().unwrap_or_default();
+                let end = opt
+                    .iter()
+                    .rposition(|&c| c != b'\r' && c != b'\n')
+                    .map_or(0, |i| i + 1);
+                let opt = &opt[..end];
                 let mut e = b"ERR Unsupported option ".to_vec();
                 e.extend_from_slice(opt);
                 return Err(CmdError::Bytes(e));
@@ -535,9 +543,11 @@ fn renamenx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 /// A database index argument, checked against the configured number of databases.
 fn db_index(ctx: &Ctx<'_>, arg: &[u8]) -> Result<usize, CmdError> {
-    let idx = crate::util::parse_i64(arg)
-        .and_then(|v| i32::try_from(v).ok())
-        .ok_or(CmdError::NotInteger)?;
+    // Redis's getIntFromObjectOrReply: a long long first, then the int range.
+    let idx = crate::util::parse_i64(arg).ok_or(CmdError::NotInteger)?;
+    let idx = i32::try_from(idx).map_err(|_| {
+        CmdError::msg("ERR value is out of range, value must between -2147483648 and 2147483647")
+    })?;
     usize::try_from(idx)
         .ok()
         .filter(|&i| i < ctx.srv.dbs.len())
