@@ -319,15 +319,6 @@ pub fn now_us() -> i64 {
         .unwrap_or(0)
 }
 
-/// ASCII-lowercases `s` into `buf`, returning the lowered slice, or None if it does not fit.
-pub fn lower_into<'a>(s: &[u8], buf: &'a mut [u8]) -> Option<&'a [u8]> {
-    let dst = buf.get_mut(..s.len())?;
-    for (d, c) in dst.iter_mut().zip(s) {
-        *d = c.to_ascii_lowercase();
-    }
-    Some(dst)
-}
-
 /// A small, fast PRNG (xoshiro256**) for random replies (HRANDFIELD, RANDOMKEY, run ids).
 pub struct Rng {
     s: [u64; 4],
