@@ -521,6 +521,7 @@ transcripts! {
     connection => "connection",
     hashes => "hashes",
     hashes_encoding => "hashes-encoding",
+    intro_sweep => "intro-sweep",
     keys => "keys",
     keyspace => "keyspace",
     protocol_inline => "protocol-inline",

@@ -17,26 +17,112 @@ pub static COMMANDS: [Command; 1] = [Command {
     ..Command::new("debug", -2, debug)
 }];
 
+/// Redis 7.0's DEBUG HELP text, verbatim (it lists subcommands this server does not have).
 const HELP: &[&str] = &[
     "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "AOF-FLUSH-SLEEP <microsec>",
+    "    Server will sleep before flushing the AOF, this is used for testing.",
+    "ASSERT",
+    "    Crash by assertion failed.",
+    "CHANGE-REPL-ID",
+    "    Change the replication IDs of the instance.",
+    "    Dangerous: should be used only for testing the replication subsystem.",
+    "CONFIG-REWRITE-FORCE-ALL",
+    "    Like CONFIG REWRITE but writes all configuration options, including",
+    "    keywords not listed in original configuration file or default values.",
+    "CRASH-AND-RECOVER [<milliseconds>]",
+    "    Hard crash and restart after a <milliseconds> delay (default 0).",
     "DIGEST",
     "    Output a hex signature representing the current DB content.",
     "DIGEST-VALUE <key> [<key> ...]",
     "    Output a hex signature of the values of all the specified keys.",
+    "ERROR <string>",
+    "    Return a Redis protocol error with <string> as message. Useful for clients",
+    "    unit tests to simulate Redis errors.",
+    "LEAK <string>",
+    "    Create a memory leak of the input string.",
     "LOG <message>",
     "    Write <message> to the server log.",
+    "HTSTATS <dbid>",
+    "    Return hash table statistics of the specified Redis database.",
+    "HTSTATS-KEY <key>",
+    "    Like HTSTATS but for the hash table stored at <key>'s value.",
+    "LOADAOF",
+    "    Flush the AOF buffers on disk and reload the AOF in memory.",
+    "REPLICATE <string>",
+    "    Replicates the provided string to replicas, allowing data divergence.",
+    "MALLCTL <key> [<val>]",
+    "    Get or set a malloc tuning integer.",
+    "MALLCTL-STR <key> [<val>]",
+    "    Get or set a malloc tuning string.",
     "OBJECT <key>",
     "    Show low level info about `key` and associated value.",
+    "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+    "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
+    "OOM",
+    "    Crash the server simulating an out-of-memory error.",
+    "PANIC",
+    "    Crash the server simulating a panic.",
+    "POPULATE <count> [<prefix>] [<size>]",
+    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+    "    it is used instead of the 'key' prefix. These are not propagated to",
+    "    replicas. Cluster slots are not respected so keys not belonging to the",
+    "    current node can be created in cluster mode.",
     "PROTOCOL <type>",
     "    Reply with a test value of the specified type. <type> can be: string,",
     "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
     "    true, false.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
+    "    * NOSAVE: the database will be loaded from an existing RDB file.",
+    "    Examples:",
+    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+    "      the database.",
+    "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+    "      existing RDB file.",
+    "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+    "      file to the database.",
+    "RESTART [<milliseconds>]",
+    "    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).",
+    "SDSLEN <key>",
+    "    Show low level SDS string info representing `key` and value.",
+    "SEGFAULT",
+    "    Crash the server with sigsegv.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
     "    default.",
+    "QUICKLIST-PACKED-THRESHOLD <size>",
+    "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+    "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+    "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
     "SLEEP <seconds>",
     "    Stop the server for <seconds>. Decimals allowed.",
+    "STRINGMATCH-TEST",
+    "    Run a fuzz tester against the stringmatchlen() function.",
+    "STRUCTSIZE",
+    "    Return the size of different Redis core C structures.",
+    "LISTPACK <key>",
+    "    Show low level info about the listpack encoding of <key>.",
+    "QUICKLIST <key> [<0|1>]",
+    "    Show low level info about the quicklist encoding of <key>.",
+    "    The optional argument (0 by default) sets the level of detail",
+    "CLIENT-EVICTION",
+    "    Show low level client eviction pools info (maxmemory-clients).",
+    "PAUSE-CRON <0|1>",
+    "    Stop periodic cron job processing.",
+    "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+    "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+    "    In case NEVER is provided the last observed peak will never be reset",
+    "    In case RESET is provided the peak reset time will be restored to the default value",
+    "REPLYBUFFER RESIZING <0|1>",
+    "    Enable or disable the reply buffer resize cron job",
+    "CLUSTERLINK KILL <to|from|all> <node-id>",
+    "    Kills the link based on the direction to/from (both) with the provided node.",
     "HELP",
     "    Prints this help.",
 ];
@@ -140,14 +226,40 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&args[2]));
             ctx.out.ok();
         }
-        (b"reload", _) => {
-            // Save, empty, load back (the options of Redis's DEBUG RELOAD are not supported).
-            if crate::persist::debug_reload(ctx.srv).is_err() {
+        (b"reload", _) => reload(ctx, args)?,
+        (b"change-repl-id", 2) => ctx.out.ok(),
+        (b"structsize", 2) => ctx.out.bulk(
+            b"bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ",
+        ),
+        (b"quicklist-packed-threshold", 3) => {
+            let ok = std::str::from_utf8(&args[2])
+                .ok()
+                .and_then(crate::config::args::memtoull)
+                .is_some_and(|n| n <= (1u64 << 32) - (1 << 20));
+            if !ok {
                 return Err(CmdError::msg(
-                    "ERR Error trying to load the RDB dump, check server logs.",
+                    "ERR argument must be a memory value bigger than 1 and smaller than 4gb",
                 ));
             }
             ctx.out.ok();
+        }
+        (b"listpack", 3) | (b"quicklist", 3 | 4) => {
+            let now = ctx.now_ms;
+            let enc = match ctx.db().peek(&args[2], now) {
+                None => return Err(CmdError::NoSuchKey),
+                Some(e) => e.value.encoding(),
+            };
+            if sub == b"listpack" {
+                if enc != "listpack" {
+                    return Err(CmdError::msg("ERR Not a listpack encoded object."));
+                }
+                ctx.out.simple("Listpack structure printed on stdout");
+            } else {
+                if enc != "quicklist" {
+                    return Err(CmdError::msg("ERR Not a quicklist encoded object."));
+                }
+                ctx.out.simple("Quicklist structure printed on stdout");
+            }
         }
         (b"set-active-expire", 3) => {
             ctx.srv.active_expire = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
@@ -197,6 +309,50 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             return Err(CmdError::Bytes(e));
         }
     }
+    Ok(())
+}
+
+/// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty the dataset (unless
+/// NOFLUSH) and load the RDB file back; loaded keys replace existing ones.
+fn reload(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let (mut flush, mut save) = (true, true);
+    for opt in args.iter_from(2) {
+        if opt.eq_ignore_ascii_case(b"merge") {
+        } else if opt.eq_ignore_ascii_case(b"noflush") {
+            flush = false;
+        } else if opt.eq_ignore_ascii_case(b"nosave") {
+            save = false;
+        } else {
+            return Err(CmdError::msg(
+                "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+            ));
+        }
+    }
+    let srv = &mut *ctx.srv;
+    if save && crate::persist::save(srv).is_err() {
+        return Err(CmdError::msg("ERR Error trying to save the DB"));
+    }
+    if flush {
+        for db in &mut srv.dbs {
+            db.clear();
+        }
+    }
+    let loaded = std::fs::read(crate::persist::rdb_path(srv))
+        .map_err(|e| {
+            log::warn!(
+                "Failed loading the RDB file: {}",
+                crate::persist::strerror(&e)
+            )
+        })
+        .ok()
+        .and_then(|data| crate::persist::load_rdb_image(srv, &data, true).ok());
+    if loaded.is_none() {
+        return Err(CmdError::msg(
+            "ERR Error trying to load the RDB dump, check server logs.",
+        ));
+    }
+    log::info!("DB reloaded by DEBUG RELOAD");
+    ctx.out.ok();
     Ok(())
 }
 
