@@ -1,12 +1,13 @@
 //! Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LATENCY (no latency events are ever
-//! sampled), WAIT (no replicas), READONLY/READWRITE (no cluster), LOLWUT.
+//! sampled), WAIT (no replicas), READONLY/READWRITE (no cluster), LOLWUT, ROLE (always a
+//! master), MODULE (no modules can be loaded).
 
 use crate::command::{Command, Ctx, acl, flags};
 use crate::error::{CmdError, CmdResult};
 use crate::resp::Args;
 use crate::util::parse_i64;
 
-pub static COMMANDS: [Command; 9] = [
+pub static COMMANDS: [Command; 11] = [
     Command {
         flags: flags::READONLY | flags::FAST,
         acl: acl::KEYSPACE | acl::READ | acl::FAST,
@@ -92,6 +93,91 @@ pub static COMMANDS: [Command; 9] = [
         summary: "Display some computer art and the Redis version",
         ..Command::new("lolwut", -1, lolwut)
     },
+    Command {
+        flags: flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST,
+        acl: acl::ADMIN | acl::FAST | acl::DANGEROUS,
+        group: "server",
+        since: "2.8.12",
+        summary: "Return the role of the instance in the context of replication",
+        complexity: "O(1)",
+        ..Command::new("role", 1, role)
+    },
+    Command {
+        acl: acl::SLOW,
+        group: "server",
+        since: "4.0.0",
+        summary: "A container for module commands",
+        complexity: "Depends on subcommand.",
+        subcommands: &MODULE_SUBCOMMANDS,
+        ..Command::new("module", -2, module_help)
+    },
+];
+
+// Redis also flags these `no_async_loading`, a flag the command table does not have yet.
+const MOD_FLAGS: u32 = flags::ADMIN | flags::NOSCRIPT;
+const MOD_ACL: u32 = acl::ADMIN | acl::SLOW | acl::DANGEROUS;
+
+pub static MODULE_SUBCOMMANDS: [Command; 5] = [
+    Command {
+        flags: flags::ADMIN | flags::NOSCRIPT,
+        acl: MOD_ACL,
+        tips: &["nondeterministic_output_order"],
+        group: "server",
+        since: "4.0.0",
+        summary: "List all modules loaded by the server",
+        complexity: "O(N) where N is the number of loaded modules.",
+        ..Command::new("module|list", 2, module_list)
+    },
+    Command {
+        flags: MOD_FLAGS,
+        acl: MOD_ACL,
+        group: "server",
+        since: "4.0.0",
+        summary: "Load a module",
+        complexity: "O(1)",
+        ..Command::new("module|load", -3, module_load)
+    },
+    Command {
+        flags: MOD_FLAGS,
+        acl: MOD_ACL,
+        group: "server",
+        since: "7.0.0",
+        summary: "Load a module with extended parameters",
+        complexity: "O(1)",
+        ..Command::new("module|loadex", -3, module_load)
+    },
+    Command {
+        flags: MOD_FLAGS,
+        acl: MOD_ACL,
+        group: "server",
+        since: "4.0.0",
+        summary: "Unload a module",
+        complexity: "O(1)",
+        ..Command::new("module|unload", 3, module_unload)
+    },
+    Command {
+        flags: flags::LOADING | flags::STALE,
+        acl: acl::SLOW,
+        group: "server",
+        since: "5.0.0",
+        summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
+        ..Command::new("module|help", 2, module_help)
+    },
+];
+
+const MODULE_HELP: &[&str] = &[
+    "MODULE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "LIST",
+    "    Return a list of loaded modules.",
+    "LOAD <path> [<arg> ...]",
+    "    Load a module library from <path>, passing to it any optional arguments.",
+    "LOADEX <path> [[CONFIG NAME VALUE] [CONFIG NAME VALUE]] [ARGS ...]",
+    "    Load a module library from <path>, while passing it module configurations and optional arguments.",
+    "UNLOAD <name>",
+    "    Unload a module.",
+    "HELP",
+    "    Prints this help.",
 ];
 
 const LAT_FLAGS: u32 = flags::ADMIN | flags::NOSCRIPT | flags::LOADING | flags::STALE;
@@ -366,4 +452,63 @@ pub fn validate_client_name(name: &[u8]) -> CmdResult {
         ));
     }
     Ok(())
+}
+
+/// ROLE: a master with no replicas at offset 0.
+fn role(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    ctx.out.array(3);
+    ctx.out.bulk(b"master");
+    ctx.out.int(0);
+    ctx.out.array(0);
+    Ok(())
+}
+
+fn module_help(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    crate::commands::client::reply_help(ctx, MODULE_HELP);
+    Ok(())
+}
+
+fn module_list(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    ctx.out.array(0);
+    Ok(())
+}
+
+/// Whether `enable-module-command` lets this client run MODULE LOAD/UNLOAD.
+fn module_allowed(ctx: &Ctx<'_>) -> CmdResult {
+    let v = ctx.srv.config.get(b"enable-module-command");
+    let ok = match v.first().map(|(_, v)| v.as_str()) {
+        Some("yes") => true,
+        Some("local") => {
+            ctx.client.is_unix
+                || ctx.client.addr.starts_with("127.")
+                || ctx.client.addr.starts_with("[::1]")
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(CmdError::msg(
+            "ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+        ))
+    }
+}
+
+/// MODULE LOAD / LOADEX: modules are not supported, so loading fails as for a bad library.
+fn module_load(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    module_allowed(ctx)?;
+    log::warn!(
+        "Module {} failed to load: modules are not supported",
+        String::from_utf8_lossy(&args[2])
+    );
+    Err(CmdError::msg(
+        "ERR Error loading the extension. Please check the server logs.",
+    ))
+}
+
+fn module_unload(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    module_allowed(ctx)?;
+    Err(CmdError::msg(
+        "ERR Error unloading module: no such module with that name",
+    ))
 }
