@@ -336,11 +336,14 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 }
 
 /// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty the dataset (unless
-/// NOFLUSH) and load the RDB file back; loaded keys replace existing ones.
+/// NOFLUSH) and load the RDB file back. With NOFLUSH the file's keys are added to the dataset;
+/// a key present in both is an error unless MERGE, where the file's value wins (Redis panics
+/// on such a duplicate without MERGE; here the reload fails and the dataset is kept).
 fn reload(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let (mut flush, mut save) = (true, true);
+    let (mut flush, mut save, mut merge) = (true, true, false);
     for opt in args.iter_from(2) {
         if opt.eq_ignore_ascii_case(b"merge") {
+            merge = true;
         } else if opt.eq_ignore_ascii_case(b"noflush") {
             flush = false;
         } else if opt.eq_ignore_ascii_case(b"nosave") {
@@ -351,15 +354,15 @@ fn reload(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             ));
         }
     }
+    let load_err = || CmdError::msg("ERR Error trying to load the RDB dump, check server logs.");
     let srv = &mut *ctx.srv;
     if save && crate::persist::save(srv).is_err() {
         return Err(CmdError::msg("ERR Error trying to save the DB"));
     }
-    if flush {
-        for db in &mut srv.dbs {
-            db.clear();
-        }
-    }
+    let n = srv.dbs.len();
+    let fresh = || (0..n).map(|_| crate::db::Db::default()).collect::<Vec<_>>();
+    // The current dataset, set aside while the file loads into empty databases.
+    let kept = std::mem::replace(&mut srv.dbs, fresh());
     let loaded = std::fs::read(crate::persist::rdb_path(srv))
         .map_err(|e| {
             log::warn!(
@@ -370,9 +373,30 @@ fn reload(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         .ok()
         .and_then(|data| crate::persist::load_rdb_image(srv, &data, true).ok());
     if loaded.is_none() {
-        return Err(CmdError::msg(
-            "ERR Error trying to load the RDB dump, check server logs.",
-        ));
+        srv.dbs = if flush { fresh() } else { kept };
+        return Err(load_err());
+    }
+    if !flush {
+        let loaded = std::mem::replace(&mut srv.dbs, kept);
+        if !merge {
+            for (i, db) in loaded.iter().enumerate() {
+                let dup = db
+                    .iter()
+                    .find(|(k, _)| srv.dbs.get(i).is_some_and(|d| d.entry_ref(k).is_some()));
+                if let Some((k, _)) = dup {
+                    log::warn!(
+                        "RDB has duplicated key '{}' in DB {i}",
+                        String::from_utf8_lossy(k)
+                    );
+                    return Err(load_err());
+                }
+            }
+        }
+        for (db, dst) in loaded.iter().zip(srv.dbs.iter_mut()) {
+            for (k, e) in db.iter() {
+                dst.insert_entry(k, e.clone());
+            }
+        }
     }
     log::info!("DB reloaded by DEBUG RELOAD");
     ctx.out.ok();

@@ -1,0 +1,190 @@
+//! Introspection behaviour a transcript cannot express (several connections, server-side
+//! state, variable figures), checked against what redis-server 7.0.15 does. Set
+//! INTRO_SWEEP_ORACLE=PORT to run these against a real Redis started with
+//! `--enable-debug-command yes` instead (with `-- --test-threads=1`: the tests count clients).
+mod common;
+use common::*;
+
+/// ferrokv (with DEBUG enabled) or the oracle; `conn()` opens another connection.
+struct Tgt {
+    _srv: Option<Server>,
+    port: u16,
+}
+
+impl Tgt {
+    fn conn(&self) -> Conn {
+        Conn::new(self.port)
+    }
+}
+
+fn target() -> (Tgt, Conn) {
+    let t = match std::env::var("INTRO_SWEEP_ORACLE") {
+        Ok(p) => Tgt {
+            _srv: None,
+            port: p.parse().expect("oracle port"),
+        },
+        Err(_) => {
+            let srv = Server::start(&["--enable-debug-command", "yes"]);
+            Tgt {
+                port: srv.port,
+                _srv: Some(srv),
+            }
+        }
+    };
+    let mut c = t.conn();
+    check(&mut c, "FLUSHALL", b"+OK\r\n");
+    (t, c)
+}
+
+fn text(b: Vec<u8>) -> String {
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+/// `name=value` of a CLIENT INFO / LIST line.
+fn field(line: &str, name: &str) -> String {
+    line.split([' ', '\n'])
+        .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn id_of(c: &mut Conn) -> String {
+    let r = text(c.cmd("CLIENT ID"));
+    r.trim_start_matches(':').trim_end().to_string()
+}
+
+#[test]
+fn client_list_has_redis_70_fields_in_order() {
+    let (_t, mut c) = target();
+    let line = text(c.cmd("CLIENT INFO"));
+    let names: Vec<&str> = line
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .split(' ')
+        .map(|kv| kv.split('=').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names.join(" "),
+        "id addr laddr fd name age idle flags db sub psub ssub multi qbuf qbuf-free argv-mem \
+         multi-mem rbs rbp obl oll omem tot-mem events cmd user redir resp"
+    );
+}
+
+#[test]
+fn client_kill_filters_across_connections() {
+    let (t, mut a) = target();
+    let mut b = t.conn();
+    let mut c = t.conn();
+    let bid = id_of(&mut b);
+    check(
+        &mut a,
+        &format!("CLIENT KILL ID {bid} TYPE pubsub"),
+        b":0\r\n",
+    );
+    check(
+        &mut a,
+        &format!("CLIENT KILL ID {bid} TYPE master"),
+        b":0\r\n",
+    );
+    check(&mut a, "CLIENT KILL LADDR 1.2.3.4:5", b":0\r\n");
+    check(
+        &mut a,
+        &format!("CLIENT KILL ID {bid} TYPE normal USER default"),
+        b":1\r\n",
+    );
+    assert_eq!(b.read_to_close(), b"");
+    // The old form answers +OK and closes the client named by its address.
+    let caddr = field(&text(c.cmd("CLIENT INFO")), "addr");
+    check(&mut a, &format!("CLIENT KILL {caddr}"), b"+OK\r\n");
+    assert_eq!(c.read_to_close(), b"");
+    check(
+        &mut a,
+        &format!("CLIENT KILL {caddr}"),
+        b"-ERR No such client\r\n",
+    );
+    // LADDR matches every connection to this server; SKIPME (default yes) spares the caller.
+    let mut d = t.conn();
+    let mut e = t.conn();
+    check(&mut d, "PING", b"+PONG\r\n");
+    check(&mut e, "PING", b"+PONG\r\n");
+    let laddr = field(&text(a.cmd("CLIENT INFO")), "laddr");
+    check(&mut a, &format!("CLIENT KILL LADDR {laddr}"), b":2\r\n");
+    assert_eq!(d.read_to_close(), b"");
+    assert_eq!(e.read_to_close(), b"");
+    check(&mut a, "PING", b"+PONG\r\n");
+    // Killing itself: the reply is sent, then the connection closes.
+    let aid = id_of(&mut a);
+    check(&mut a, &format!("CLIENT KILL ID {aid}"), b":0\r\n");
+    check(
+        &mut a,
+        &format!("CLIENT KILL ID {aid} SKIPME no"),
+        b":1\r\n",
+    );
+    assert_eq!(a.read_to_close(), b"");
+}
+
+#[test]
+fn client_list_filters_by_id_and_type() {
+    let (t, mut a) = target();
+    let mut b = t.conn();
+    let bid = id_of(&mut b);
+    check(&mut b, "CLIENT SETNAME bee", b"+OK\r\n");
+    let one = text(a.cmd(&format!("CLIENT LIST ID {bid} 999999")));
+    assert_eq!(one.matches("id=").count(), 1, "{one}");
+    assert_eq!(field(&one, "name"), "bee");
+    let all = text(a.cmd("CLIENT LIST TYPE normal"));
+    assert_eq!(all.matches("id=").count(), 2, "{all}");
+    check(&mut a, "CLIENT LIST TYPE pubsub", b"$0\r\n\r\n");
+    check(&mut a, "CLIENT LIST TYPE replica", b"$0\r\n\r\n");
+}
+
+/// One call lands in one power-of-two bucket; containers stand for their subcommands.
+#[test]
+fn latency_histogram_buckets() {
+    let (_t, mut c) = target();
+    check(&mut c, "CONFIG RESETSTAT", b"+OK\r\n");
+    check(&mut c, "SET k v", b"+OK\r\n");
+    let r = text(c.cmd("LATENCY HISTOGRAM set nosuch"));
+    let head = "*2\r\n$3\r\nset\r\n*4\r\n$5\r\ncalls\r\n:1\r\n$14\r\nhistogram_usec\r\n*2\r\n:";
+    assert!(r.starts_with(head), "{r}");
+    let bucket: u64 = r[head.len()..]
+        .split("\r\n")
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let bounds = [1, 2, 4, 8, 16, 33, 66, 132, 264, 528, 1056, 2113, 4227];
+    assert!(bounds.contains(&bucket), "{r}");
+    assert!(r.ends_with("\r\n:1\r\n"), "{r}");
+    let r = text(c.cmd("LATENCY HISTOGRAM config"));
+    assert!(
+        r.contains("$16\r\nconfig|resetstat\r\n*4\r\n$5\r\ncalls\r\n:1\r\n"),
+        "{r}"
+    );
+    check(&mut c, "LATENCY HISTOGRAM nosuch", b"*0\r\n");
+}
+
+#[test]
+fn debug_reload_options() {
+    let (_t, mut c) = target();
+    check(&mut c, "SET a 1", b"+OK\r\n");
+    check(&mut c, "DEBUG RELOAD", b"+OK\r\n");
+    check(&mut c, "GET a", b"$1\r\n1\r\n");
+    // NOSAVE loads the file as it is: keys written since are gone.
+    check(&mut c, "SET b 2", b"+OK\r\n");
+    check(&mut c, "DEBUG RELOAD NOSAVE", b"+OK\r\n");
+    check(&mut c, "EXISTS b", b":0\r\n");
+    check(&mut c, "GET a", b"$1\r\n1\r\n");
+    // NOFLUSH MERGE adds the file's keys to the dataset, the file's values winning.
+    check(&mut c, "SET c 3", b"+OK\r\n");
+    check(&mut c, "SET a changed", b"+OK\r\n");
+    check(&mut c, "DEBUG RELOAD NOSAVE NOFLUSH MERGE", b"+OK\r\n");
+    check(&mut c, "GET c", b"$1\r\n3\r\n");
+    check(&mut c, "GET a", b"$1\r\n1\r\n");
+    check(
+        &mut c,
+        "DEBUG RELOAD NOSAVE FOO",
+        b"-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n",
+    );
+    check(&mut c, "FLUSHALL", b"+OK\r\n");
+}
