@@ -188,3 +188,30 @@ fn debug_reload_options() {
     );
     check(&mut c, "FLUSHALL", b"+OK\r\n");
 }
+
+/// Over a Unix socket both addresses read `path:0`, as redis-server 7.0.15 shows them, and
+/// CLIENT KILL LADDR takes that form (always run on ferrokv: the oracle has no socket here).
+#[test]
+fn unix_socket_addresses() {
+    use std::io::{Read, Write};
+    let dir = std::env::temp_dir().join(format!("ferrokv-intro-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("s.sock");
+    let p = path.to_string_lossy().to_string();
+    let srv = Server::start(&["--unixsocket", &p]);
+    let mut u = std::os::unix::net::UnixStream::connect(&path).expect("unix connect");
+    u.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .expect("timeout");
+    u.write_all(b"CLIENT INFO\r\n").expect("write");
+    let mut buf = vec![0u8; 4096];
+    let n = u.read(&mut buf).expect("read");
+    let info = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(
+        info.contains(&format!(" addr={p}:0 laddr={p}:0 ")) && info.contains(" flags=U "),
+        "{info}"
+    );
+    let mut c = srv.connect();
+    check(&mut c, &format!("CLIENT KILL LADDR {p}:0"), b":1\r\n");
+    assert_eq!(u.read(&mut buf).unwrap_or(0), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

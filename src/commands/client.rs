@@ -280,6 +280,15 @@ fn buffers(c: &Client) -> Buffers {
     }
 }
 
+/// The local address as Redis shows it: `path:0` for a Unix socket connection.
+fn laddr(s: &ClientState) -> std::borrow::Cow<'_, str> {
+    if s.is_unix && !s.laddr.ends_with(":0") {
+        format!("{}:0", s.laddr).into()
+    } else {
+        s.laddr.as_str().into()
+    }
+}
+
 /// One CLIENT LIST / CLIENT INFO line, in Redis 7.0 field order.
 fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dirty_cas: bool) {
     use std::io::Write;
@@ -318,7 +327,10 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
     let _ = write!(
         out,
         "id={} addr={} laddr={} fd={} name=",
-        s.id, s.addr, s.laddr, s.fd
+        s.id,
+        s.addr,
+        laddr(s),
+        s.fd
     );
     out.extend_from_slice(name);
     let tot_mem = b.qbuf + b.qbuf_free + b.rbs + std::mem::size_of::<Client>();
@@ -455,7 +467,7 @@ impl KillFilter<'_> {
     fn matches(&self, s: &ClientState) -> bool {
         !self.other_type
             && self.addr.is_none_or(|a| a == s.addr.as_bytes())
-            && self.laddr.is_none_or(|a| a == s.laddr.as_bytes())
+            && self.laddr.is_none_or(|a| a == laddr(s).as_bytes())
             && self.id.is_none_or(|id| id == s.id)
     }
 }
