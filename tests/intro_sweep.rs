@@ -215,3 +215,51 @@ fn unix_socket_addresses() {
     assert_eq!(u.read(&mut buf).unwrap_or(0), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// DEBUG OBJECT's serializedlength is the RDB size Redis 7.0.15 would write (listpack,
+/// intset and LZF blobs included) and lists carry the quicklist fields; the figures are
+/// redis-server's.
+#[test]
+fn debug_object_serialized_lengths() {
+    let (_t, mut c) = target();
+    let big_l: Vec<String> = (0..2000).map(|i| format!("item{i}")).collect();
+    let big2: String = (0..100)
+        .map(|i| (b'a' + (i * 7 % 26) as u8) as char)
+        .collect();
+    for cmd in [
+        "HSET h f v f2 2".to_string(),
+        "SADD s a b c".into(),
+        "SADD si 1 2 3 -5".into(),
+        "ZADD z 1 a 2.5 b -inf c".into(),
+        "SET n 12345".into(),
+        format!("SET big {}", "x".repeat(100)),
+        format!("SET big2 {big2}"),
+        format!("RPUSH big_l {}", big_l.join(" ")),
+        "RPUSH l a b c".into(),
+    ] {
+        c.cmd(&cmd);
+    }
+    for (key, want) in [
+        ("h", "encoding:listpack serializedlength:20 "),
+        ("s", "encoding:hashtable serializedlength:7 "),
+        ("si", "encoding:intset serializedlength:17 "),
+        ("z", "encoding:listpack serializedlength:30 "),
+        ("n", "encoding:int serializedlength:3 "),
+        ("big", "encoding:raw serializedlength:13 "),
+        ("big2", "encoding:raw serializedlength:38 "),
+        ("big_l", "encoding:quicklist serializedlength:9050 "),
+        ("l", "encoding:quicklist serializedlength:19 "),
+    ] {
+        let r = text(c.cmd(&format!("DEBUG OBJECT {key}")));
+        assert!(r.contains(want), "{key}: {r}");
+    }
+    let r = text(c.cmd("DEBUG OBJECT l"));
+    assert!(
+        r.ends_with(
+            " ql_nodes:1 ql_avg_node:3.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:16\r\n"
+        ),
+        "{r}"
+    );
+    let r = text(c.cmd("DEBUG OBJECT big_l"));
+    assert!(r.contains(" ql_nodes:3 "), "{r}");
+}
