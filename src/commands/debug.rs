@@ -230,6 +230,7 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
         (b"reload", _) => reload(ctx, args)?,
         (b"change-repl-id", 2) => ctx.out.ok(),
+        (b"populate", 3..=5) => populate(ctx, args)?,
         (b"structsize", 2) => ctx.out.bulk(
             b"bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ",
         ),
@@ -332,6 +333,43 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             return Err(CmdError::Bytes(e));
         }
     }
+    Ok(())
+}
+
+/// DEBUG POPULATE count [prefix] [size]: adds keys `prefix:N` (default `key`) holding
+/// `value:N`, cut or zero-padded to `size` bytes when given; existing keys are left alone.
+fn populate(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let positive = |a: &[u8]| {
+        crate::util::parse_i64(a)
+            .filter(|&n| n >= 0)
+            .ok_or(CmdError::msg("ERR value is out of range, must be positive"))
+    };
+    let count = positive(&args[2])?;
+    let size = if args.len() == 5 {
+        positive(&args[4])? as usize
+    } else {
+        0
+    };
+    let prefix: &[u8] = if args.len() >= 4 { &args[3] } else { b"key" };
+    let now = ctx.now_ms;
+    let db = ctx.db();
+    let mut key = Vec::new();
+    for j in 0..count {
+        key.clear();
+        key.extend_from_slice(prefix);
+        key.extend_from_slice(format!(":{j}").as_bytes());
+        // Redis formats the key into a 128-byte buffer.
+        key.truncate(127);
+        if db.exists(&key, now) {
+            continue;
+        }
+        let mut val = format!("value:{j}").into_bytes();
+        if size > 0 {
+            val.resize(size, 0);
+        }
+        db.set(&key, Value::Str(crate::db::StrValue::from_bytes(&val)));
+    }
+    ctx.out.ok();
     Ok(())
 }
 
