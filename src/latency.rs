@@ -95,6 +95,42 @@ impl Histogram {
     }
 }
 
+// ---- LATENCY HISTOGRAM support (added with the introspection sweep) ----
+
+impl Histogram {
+    /// The cumulative distribution Redis's LATENCY HISTOGRAM replies: walks the buckets as
+    /// `hdr_iter_log_init(1024 ns, base 2)` does and returns (bucket bound in µs, cumulative
+    /// count) at each power-of-two level where the count grew.
+    pub fn log2_cdf(&self) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        let (mut cum, mut prev, mut level) = (0u64, 0u64, 1024u64);
+        let mut at: Option<usize> = None;
+        'levels: while cum < self.total && level <= MAX_VALUE.saturating_mul(2) {
+            let lowest = value_at_index(counts_index(level));
+            loop {
+                match at {
+                    Some(i) if value_at_index(i) >= lowest => break,
+                    _ => {
+                        let next = at.map_or(0, |i| i + 1);
+                        let Some(&c) = self.counts.get(next) else {
+                            break 'levels;
+                        };
+                        cum += c;
+                        at = Some(next);
+                    }
+                }
+            }
+            if cum > prev {
+                let v = at.map_or(0, value_at_index);
+                out.push((highest_equivalent(v) / 1000, cum));
+                prev = cum;
+            }
+            level *= 2;
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,7 @@ fn errors_and_len() {
     check(
         &mut c,
         "SLOWLOG GET 1 2",
-        b"-ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.\r\n",
+        b"-ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.\r\n",
     );
     check(&mut c, "SLOWLOG LEN", b":0\r\n");
     check(

@@ -522,6 +522,7 @@ transcripts! {
     diff_found => "diff-found",
     hashes => "hashes",
     hashes_encoding => "hashes-encoding",
+    intro_sweep => "intro-sweep",
     keys => "keys",
     keyspace => "keyspace",
     protocol_inline => "protocol-inline",

@@ -12,7 +12,43 @@ const ADMIN_ACL: u32 = acl::ADMIN | acl::SLOW | acl::DANGEROUS | acl::CONNECTION
 const CONN_FLAGS: u32 = flags::NOSCRIPT | flags::LOADING | flags::STALE;
 const CONN_ACL: u32 = acl::SLOW | acl::CONNECTION;
 
-pub static SUBCOMMANDS: [Command; 14] = [
+pub static SUBCOMMANDS: [Command; 18] = [
+    Command {
+        flags: CONN_FLAGS,
+        acl: CONN_ACL,
+        group: "connection",
+        since: "6.0.0",
+        summary: "Enable or disable server assisted client side caching support",
+        complexity: "O(1). Some options may introduce additional complexity.",
+        ..Command::new("client|tracking", -3, tracking)
+    },
+    Command {
+        flags: CONN_FLAGS,
+        acl: CONN_ACL,
+        group: "connection",
+        since: "6.0.0",
+        summary: "Instruct the server about tracking or not keys in the next request",
+        complexity: "O(1)",
+        ..Command::new("client|caching", 3, caching)
+    },
+    Command {
+        flags: CONN_FLAGS,
+        acl: CONN_ACL,
+        group: "connection",
+        since: "6.0.0",
+        summary: "Get tracking notifications redirection client ID if any",
+        complexity: "O(1)",
+        ..Command::new("client|getredir", 2, getredir)
+    },
+    Command {
+        flags: CONN_FLAGS,
+        acl: CONN_ACL,
+        group: "connection",
+        since: "6.2.0",
+        summary: "Return information about server assisted client side caching for the current connection",
+        complexity: "O(1)",
+        ..Command::new("client|trackinginfo", 2, trackinginfo)
+    },
     Command {
         flags: CONN_FLAGS,
         acl: CONN_ACL,
@@ -201,8 +237,6 @@ const HELP: &[&str] = &[
     "    Report tracking status for the current connection.",
     "NO-EVICT (ON|OFF)",
     "    Protect current client connection from eviction.",
-    "NO-TOUCH (ON|OFF)",
-    "    Will not touch LRU/LFU stats when this mode is on.",
     "HELP",
     "    Prints this help.",
 ];
@@ -246,7 +280,16 @@ fn buffers(c: &Client) -> Buffers {
     }
 }
 
-/// One CLIENT LIST / CLIENT INFO line, in Redis 7 field order (plus 7.2's lib-name/lib-ver).
+/// The local address as Redis shows it: `path:0` for a Unix socket connection.
+fn laddr(s: &ClientState) -> std::borrow::Cow<'_, str> {
+    if s.is_unix && !s.laddr.ends_with(":0") {
+        format!("{}:0", s.laddr).into()
+    } else {
+        s.laddr.as_str().into()
+    }
+}
+
+/// One CLIENT LIST / CLIENT INFO line, in Redis 7.0 field order.
 fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dirty_cas: bool) {
     use std::io::Write;
     let mut fl = String::new();
@@ -284,7 +327,10 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
     let _ = write!(
         out,
         "id={} addr={} laddr={} fd={} name=",
-        s.id, s.addr, s.laddr, s.fd
+        s.id,
+        s.addr,
+        laddr(s),
+        s.fd
     );
     out.extend_from_slice(name);
     let tot_mem = b.qbuf + b.qbuf_free + b.rbs + std::mem::size_of::<Client>();
@@ -300,7 +346,7 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
         out,
         " age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf={} qbuf-free={} \
          argv-mem=0 multi-mem={} rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} \
-         user=default redir=-1 resp={} lib-name=",
+         user=default redir=-1 resp={}",
         (now_ms - s.created_ms) / 1000,
         (now_ms - s.last_interaction_ms) / 1000,
         fl,
@@ -317,9 +363,14 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
         cmd,
         s.resp
     );
-    out.extend_from_slice(s.lib_name.as_deref().unwrap_or(b""));
-    out.extend_from_slice(b" lib-ver=");
-    out.extend_from_slice(s.lib_ver.as_deref().unwrap_or(b""));
+    // lib-name/lib-ver are Redis 7.2 fields: shown only to clients that used CLIENT SETINFO
+    // (an extension), so the line is exactly Redis 7.0's otherwise.
+    if s.lib_name.is_some() || s.lib_ver.is_some() {
+        out.extend_from_slice(b" lib-name=");
+        out.extend_from_slice(s.lib_name.as_deref().unwrap_or(b""));
+        out.extend_from_slice(b" lib-ver=");
+        out.extend_from_slice(s.lib_ver.as_deref().unwrap_or(b""));
+    }
     out.push(b'\n');
 }
 
@@ -416,7 +467,7 @@ impl KillFilter<'_> {
     fn matches(&self, s: &ClientState) -> bool {
         !self.other_type
             && self.addr.is_none_or(|a| a == s.addr.as_bytes())
-            && self.laddr.is_none_or(|a| a == s.laddr.as_bytes())
+            && self.laddr.is_none_or(|a| a == laddr(s).as_bytes())
             && self.id.is_none_or(|id| id == s.id)
     }
 }
@@ -647,5 +698,101 @@ fn unblock(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let id = parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
     let done = id > 0 && crate::blocking::client_unblock(ctx.srv, id as u64, error);
     ctx.out.int(done as i64);
+    Ok(())
+}
+
+/// CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN] [OPTOUT] [NOLOOP]:
+/// options are checked as Redis does; OFF succeeds (tracking is never on), while ON is refused
+/// since invalidation messages are not implemented.
+fn tracking(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let (mut redir, mut bcast, mut optin, mut optout, mut prefixes) = (0, false, false, false, 0);
+    let mut j = 3;
+    while j < args.len() {
+        let a = &args[j];
+        let more = j + 1 < args.len();
+        if a.eq_ignore_ascii_case(b"redirect") && more {
+            j += 1;
+            if redir != 0 {
+                return Err(CmdError::msg(
+                    "ERR A client can only redirect to a single other client",
+                ));
+            }
+            redir = parse_i64(&args[j]).ok_or(CmdError::NotInteger)?;
+            let exists = redir > 0
+                && (redir as u64 == ctx.client.id
+                    || ctx
+                        .srv
+                        .clients
+                        .iter()
+                        .any(|(_, c)| c.as_ref().is_some_and(|c| c.state.id == redir as u64)));
+            if !exists {
+                return Err(CmdError::msg(
+                    "ERR The client ID you want redirect to does not exist",
+                ));
+            }
+        } else if a.eq_ignore_ascii_case(b"bcast") {
+            bcast = true;
+        } else if a.eq_ignore_ascii_case(b"optin") {
+            optin = true;
+        } else if a.eq_ignore_ascii_case(b"optout") {
+            optout = true;
+        } else if a.eq_ignore_ascii_case(b"noloop") {
+        } else if a.eq_ignore_ascii_case(b"prefix") && more {
+            j += 1;
+            prefixes += 1;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        j += 1;
+    }
+    let mode = &args[2];
+    if mode.eq_ignore_ascii_case(b"off") {
+        ctx.out.ok();
+        return Ok(());
+    }
+    if !mode.eq_ignore_ascii_case(b"on") {
+        return Err(CmdError::Syntax);
+    }
+    if !bcast && prefixes > 0 {
+        return Err(CmdError::msg(
+            "ERR PREFIX option requires BCAST mode to be enabled",
+        ));
+    }
+    if bcast && (optin || optout) {
+        return Err(CmdError::msg(
+            "ERR OPTIN and OPTOUT are not compatible with BCAST",
+        ));
+    }
+    if optin && optout {
+        return Err(CmdError::msg("ERR You can't use both OPTIN and OPTOUT"));
+    }
+    Err(CmdError::msg(
+        "ERR client-side caching (CLIENT TRACKING ON) is not supported by this server",
+    ))
+}
+
+/// CLIENT CACHING YES|NO: only valid in OPTIN/OPTOUT tracking mode, which is never on here.
+fn caching(_ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    Err(CmdError::msg(
+        "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+    ))
+}
+
+/// CLIENT GETREDIR: -1, tracking being off.
+fn getredir(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    ctx.out.int(-1);
+    Ok(())
+}
+
+/// CLIENT TRACKINGINFO: tracking is off (flags is a set in RESP3).
+fn trackinginfo(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    ctx.out.map(3);
+    ctx.out.bulk(b"flags");
+    ctx.out.set(1);
+    ctx.out.bulk(b"off");
+    ctx.out.bulk(b"redirect");
+    ctx.out.int(-1);
+    ctx.out.bulk(b"prefixes");
+    ctx.out.array(0);
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! DEBUG (behind `enable-debug-command`, as in Redis 7.0): SLEEP, LOG, OBJECT, PROTOCOL,
 //! DIGEST, DIGEST-VALUE, SET-ACTIVE-EXPIRE, HELP.
 
+use std::fmt::Write;
+
 use crate::command::{Command, Ctx, acl, flags};
 use crate::db::{Entry, NO_EXPIRE, Value};
 use crate::error::{CmdError, CmdResult};
@@ -17,26 +19,112 @@ pub static COMMANDS: [Command; 1] = [Command {
     ..Command::new("debug", -2, debug)
 }];
 
+/// Redis 7.0's DEBUG HELP text, verbatim (it lists subcommands this server does not have).
 const HELP: &[&str] = &[
     "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "AOF-FLUSH-SLEEP <microsec>",
+    "    Server will sleep before flushing the AOF, this is used for testing.",
+    "ASSERT",
+    "    Crash by assertion failed.",
+    "CHANGE-REPL-ID",
+    "    Change the replication IDs of the instance.",
+    "    Dangerous: should be used only for testing the replication subsystem.",
+    "CONFIG-REWRITE-FORCE-ALL",
+    "    Like CONFIG REWRITE but writes all configuration options, including",
+    "    keywords not listed in original configuration file or default values.",
+    "CRASH-AND-RECOVER [<milliseconds>]",
+    "    Hard crash and restart after a <milliseconds> delay (default 0).",
     "DIGEST",
     "    Output a hex signature representing the current DB content.",
     "DIGEST-VALUE <key> [<key> ...]",
     "    Output a hex signature of the values of all the specified keys.",
+    "ERROR <string>",
+    "    Return a Redis protocol error with <string> as message. Useful for clients",
+    "    unit tests to simulate Redis errors.",
+    "LEAK <string>",
+    "    Create a memory leak of the input string.",
     "LOG <message>",
     "    Write <message> to the server log.",
+    "HTSTATS <dbid>",
+    "    Return hash table statistics of the specified Redis database.",
+    "HTSTATS-KEY <key>",
+    "    Like HTSTATS but for the hash table stored at <key>'s value.",
+    "LOADAOF",
+    "    Flush the AOF buffers on disk and reload the AOF in memory.",
+    "REPLICATE <string>",
+    "    Replicates the provided string to replicas, allowing data divergence.",
+    "MALLCTL <key> [<val>]",
+    "    Get or set a malloc tuning integer.",
+    "MALLCTL-STR <key> [<val>]",
+    "    Get or set a malloc tuning string.",
     "OBJECT <key>",
     "    Show low level info about `key` and associated value.",
+    "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+    "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
+    "OOM",
+    "    Crash the server simulating an out-of-memory error.",
+    "PANIC",
+    "    Crash the server simulating a panic.",
+    "POPULATE <count> [<prefix>] [<size>]",
+    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+    "    it is used instead of the 'key' prefix. These are not propagated to",
+    "    replicas. Cluster slots are not respected so keys not belonging to the",
+    "    current node can be created in cluster mode.",
     "PROTOCOL <type>",
     "    Reply with a test value of the specified type. <type> can be: string,",
     "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
     "    true, false.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
+    "    * NOSAVE: the database will be loaded from an existing RDB file.",
+    "    Examples:",
+    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+    "      the database.",
+    "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+    "      existing RDB file.",
+    "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+    "      file to the database.",
+    "RESTART [<milliseconds>]",
+    "    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).",
+    "SDSLEN <key>",
+    "    Show low level SDS string info representing `key` and value.",
+    "SEGFAULT",
+    "    Crash the server with sigsegv.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
     "    default.",
+    "QUICKLIST-PACKED-THRESHOLD <size>",
+    "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+    "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+    "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
     "SLEEP <seconds>",
     "    Stop the server for <seconds>. Decimals allowed.",
+    "STRINGMATCH-TEST",
+    "    Run a fuzz tester against the stringmatchlen() function.",
+    "STRUCTSIZE",
+    "    Return the size of different Redis core C structures.",
+    "LISTPACK <key>",
+    "    Show low level info about the listpack encoding of <key>.",
+    "QUICKLIST <key> [<0|1>]",
+    "    Show low level info about the quicklist encoding of <key>.",
+    "    The optional argument (0 by default) sets the level of detail",
+    "CLIENT-EVICTION",
+    "    Show low level client eviction pools info (maxmemory-clients).",
+    "PAUSE-CRON <0|1>",
+    "    Stop periodic cron job processing.",
+    "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+    "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+    "    In case NEVER is provided the last observed peak will never be reset",
+    "    In case RESET is provided the peak reset time will be restored to the default value",
+    "REPLYBUFFER RESIZING <0|1>",
+    "    Enable or disable the reply buffer resize cron job",
+    "CLUSTERLINK KILL <to|from|all> <node-id>",
+    "    Kills the link based on the direction to/from (both) with the provided node.",
     "HELP",
     "    Prints this help.",
 ];
@@ -140,14 +228,41 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&args[2]));
             ctx.out.ok();
         }
-        (b"reload", _) => {
-            // Save, empty, load back (the options of Redis's DEBUG RELOAD are not supported).
-            if crate::persist::debug_reload(ctx.srv).is_err() {
+        (b"reload", _) => reload(ctx, args)?,
+        (b"change-repl-id", 2) => ctx.out.ok(),
+        (b"populate", 3..=5) => populate(ctx, args)?,
+        (b"structsize", 2) => ctx.out.bulk(
+            b"bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ",
+        ),
+        (b"quicklist-packed-threshold", 3) => {
+            let ok = std::str::from_utf8(&args[2])
+                .ok()
+                .and_then(crate::config::args::memtoull)
+                .is_some_and(|n| n <= (1u64 << 32) - (1 << 20));
+            if !ok {
                 return Err(CmdError::msg(
-                    "ERR Error trying to load the RDB dump, check server logs.",
+                    "ERR argument must be a memory value bigger than 1 and smaller than 4gb",
                 ));
             }
             ctx.out.ok();
+        }
+        (b"listpack", 3) | (b"quicklist", 3 | 4) => {
+            let now = ctx.now_ms;
+            let enc = match ctx.db().peek(&args[2], now) {
+                None => return Err(CmdError::NoSuchKey),
+                Some(e) => e.value.encoding(),
+            };
+            if sub == b"listpack" {
+                if enc != "listpack" {
+                    return Err(CmdError::msg("ERR Not a listpack encoded object."));
+                }
+                ctx.out.simple("Listpack structure printed on stdout");
+            } else {
+                if enc != "quicklist" {
+                    return Err(CmdError::msg("ERR Not a quicklist encoded object."));
+                }
+                ctx.out.simple("Quicklist structure printed on stdout");
+            }
         }
         (b"set-active-expire", 3) => {
             ctx.srv.active_expire = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
@@ -155,20 +270,41 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
         (b"object", 3) => {
             let now = ctx.now_ms;
+            let (fill, depth) = (
+                ctx.srv.config.list_max_listpack_size,
+                ctx.srv.config.list_compress_depth,
+            );
             let line = match ctx.db().peek(&args[2], now) {
                 None => return Err(CmdError::NoSuchKey),
                 Some(e) => {
                     let shared = crate::commands::object::is_shared_int(&e.value);
                     let idle = crate::commands::object::lru_idle_seconds(e.lru);
-                    format!(
+                    let mut line = format!(
                         "Value at:{:p} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
                         &e.value as *const Value,
                         if shared { i32::MAX } else { 1 },
                         e.value.encoding(),
-                        serialized_len(&e.value),
+                        serialized_len(&e.value, fill),
                         e.lru,
                         idle
-                    )
+                    );
+                    if let Value::List(l) = &e.value {
+                        // Redis's quicklist fields; fill and depth are the list's creation
+                        // settings there, the current config here.
+                        let nodes = l.node_count();
+                        let mut entries = 0;
+                        l.for_each(|item| entries += lp_entry_size(item));
+                        let _ = write!(
+                            line,
+                            " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+                            nodes,
+                            l.len() as f64 / nodes.max(1) as f64,
+                            fill,
+                            (depth != 0) as u8,
+                            entries + LP_OVERHEAD * nodes
+                        );
+                    }
+                    line
                 }
             };
             ctx.out.simple(&line);
@@ -200,45 +336,289 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-/// Approximate RDB length of a value (DEBUG OBJECT's serializedlength), uncompressed.
-fn serialized_len(v: &Value) -> usize {
-    fn str_len(n: usize) -> usize {
-        n + if n < 64 {
-            1
-        } else if n < 16384 {
-            2
+/// DEBUG POPULATE count [prefix] [size]: adds keys `prefix:N` (default `key`) holding
+/// `value:N`, cut or zero-padded to `size` bytes when given; existing keys are left alone.
+fn populate(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let positive = |a: &[u8]| {
+        crate::util::parse_i64(a)
+            .filter(|&n| n >= 0)
+            .ok_or(CmdError::msg("ERR value is out of range, must be positive"))
+    };
+    let count = positive(&args[2])?;
+    let size = if args.len() == 5 {
+        positive(&args[4])? as usize
+    } else {
+        0
+    };
+    let prefix: &[u8] = if args.len() >= 4 { &args[3] } else { b"key" };
+    let now = ctx.now_ms;
+    let db = ctx.db();
+    let mut key = Vec::new();
+    for j in 0..count {
+        key.clear();
+        key.extend_from_slice(prefix);
+        key.extend_from_slice(format!(":{j}").as_bytes());
+        // Redis formats the key into a 128-byte buffer.
+        key.truncate(127);
+        if db.exists(&key, now) {
+            continue;
+        }
+        let mut val = format!("value:{j}").into_bytes();
+        if size > 0 {
+            val.resize(size, 0);
+        }
+        db.set(&key, Value::Str(crate::db::StrValue::from_bytes(&val)));
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+/// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty the dataset (unless
+/// NOFLUSH) and load the RDB file back. With NOFLUSH the file's keys are added to the dataset;
+/// a key present in both is an error unless MERGE, where the file's value wins (Redis panics
+/// on such a duplicate without MERGE; here the reload fails and the dataset is kept).
+fn reload(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let (mut flush, mut save, mut merge) = (true, true, false);
+    for opt in args.iter_from(2) {
+        if opt.eq_ignore_ascii_case(b"merge") {
+            merge = true;
+        } else if opt.eq_ignore_ascii_case(b"noflush") {
+            flush = false;
+        } else if opt.eq_ignore_ascii_case(b"nosave") {
+            save = false;
         } else {
-            5
+            return Err(CmdError::msg(
+                "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+            ));
         }
     }
+    let load_err = || CmdError::msg("ERR Error trying to load the RDB dump, check server logs.");
+    let srv = &mut *ctx.srv;
+    if save && crate::persist::save(srv).is_err() {
+        return Err(CmdError::msg("ERR Error trying to save the DB"));
+    }
+    let n = srv.dbs.len();
+    let fresh = || (0..n).map(|_| crate::db::Db::default()).collect::<Vec<_>>();
+    // The current dataset, set aside while the file loads into empty databases.
+    let kept = std::mem::replace(&mut srv.dbs, fresh());
+    let loaded = std::fs::read(crate::persist::rdb_path(srv))
+        .map_err(|e| {
+            log::warn!(
+                "Failed loading the RDB file: {}",
+                crate::persist::strerror(&e)
+            )
+        })
+        .ok()
+        .and_then(|data| crate::persist::load_rdb_image(srv, &data, true).ok());
+    if loaded.is_none() {
+        srv.dbs = if flush { fresh() } else { kept };
+        return Err(load_err());
+    }
+    if !flush {
+        let loaded = std::mem::replace(&mut srv.dbs, kept);
+        if !merge {
+            for (i, db) in loaded.iter().enumerate() {
+                let dup = db
+                    .iter()
+                    .find(|(k, _)| srv.dbs.get(i).is_some_and(|d| d.entry_ref(k).is_some()));
+                if let Some((k, _)) = dup {
+                    log::warn!(
+                        "RDB has duplicated key '{}' in DB {i}",
+                        String::from_utf8_lossy(k)
+                    );
+                    return Err(load_err());
+                }
+            }
+        }
+        for (db, dst) in loaded.iter().zip(srv.dbs.iter_mut()) {
+            for (k, e) in db.iter() {
+                dst.insert_entry(k, e.clone());
+            }
+        }
+    }
+    log::info!("DB reloaded by DEBUG RELOAD");
+    ctx.out.ok();
+    Ok(())
+}
+
+/// Bytes of an RDB length prefix for `n`.
+fn len_len(n: usize) -> usize {
+    match n {
+        0..=63 => 1,
+        64..=16383 => 2,
+        _ if n <= u32::MAX as usize => 5,
+        _ => 9,
+    }
+}
+
+/// Header (6) and end (1) bytes of a listpack.
+const LP_OVERHEAD: usize = 7;
+
+/// Bytes of one listpack entry holding `v`: canonical integers take Redis's integer
+/// encodings, other strings a length prefix; then the back-length.
+fn lp_entry_size(v: &[u8]) -> usize {
+    let int = crate::util::parse_i64(v).filter(|n| n.to_string().as_bytes() == v);
+    let enc = match int {
+        Some(0..=127) => 1,
+        Some(-4096..=4095) => 2,
+        Some(-32768..=32767) => 3,
+        Some(-8_388_608..=8_388_607) => 4,
+        Some(-2_147_483_648..=2_147_483_647) => 5,
+        Some(_) => 9,
+        None if v.len() < 64 => 1 + v.len(),
+        None if v.len() < 4096 => 2 + v.len(),
+        None => 5 + v.len(),
+    };
+    let back = match enc {
+        0..=127 => 1,
+        128..=16382 => 2,
+        16383..=2_097_150 => 3,
+        2_097_151..=268_435_454 => 4,
+        _ => 5,
+    };
+    enc + back
+}
+
+/// A canonical integer (what `string2ll` + `ll2string` round-trip), as Redis tests before
+/// storing a string as an integer.
+fn canonical_int(v: &[u8]) -> Option<i64> {
+    crate::util::parse_i64(v).filter(|n| n.to_string().as_bytes() == v)
+}
+
+/// Bytes of `rdbSaveRawString`: short canonical integers take 2, 3 or 5 bytes, strings over
+/// 20 bytes are stored LZF-compressed when that saves more than 4 bytes.
+fn rdb_string_len(s: &[u8]) -> usize {
+    if s.len() <= 11 {
+        match canonical_int(s) {
+            Some(-128..=127) => return 2,
+            Some(-32768..=32767) => return 3,
+            Some(-2_147_483_648..=2_147_483_647) => return 5,
+            _ => {}
+        }
+    }
+    if s.len() > 20
+        && let Some(c) = crate::persist::lzf::compress(s, s.len() - 4)
+    {
+        return 1 + len_len(c.len()) + len_len(s.len()) + c.len();
+    }
+    len_len(s.len()) + s.len()
+}
+
+/// A Redis intset blob of `members` (all integers): encoding, length, sorted values.
+fn intset_blob(members: &[i64]) -> Vec<u8> {
+    let width: usize = if members.iter().all(|&v| i16::try_from(v).is_ok()) {
+        2
+    } else if members.iter().all(|&v| i32::try_from(v).is_ok()) {
+        4
+    } else {
+        8
+    };
+    let mut sorted = members.to_vec();
+    sorted.sort_unstable();
+    let mut b = Vec::with_capacity(8 + width * sorted.len());
+    b.extend_from_slice(&(width as u32).to_le_bytes());
+    b.extend_from_slice(&(sorted.len() as u32).to_le_bytes());
+    for v in sorted {
+        b.extend_from_slice(&v.to_le_bytes()[..width]);
+    }
+    b
+}
+
+/// Splits a list's items into quicklist nodes as RPUSH fills them under `fill`
+/// (`list-max-listpack-size`), per Redis 7.0's `_quicklistNodeAllowInsert`.
+fn quicklist_nodes(items: &[Vec<u8>], fill: i64) -> Vec<&[Vec<u8>]> {
+    const LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
+    const SAFETY: usize = 8192;
+    let mut nodes = Vec::new();
+    let (mut start, mut sz, mut count) = (0, 0usize, 0i64);
+    for (i, it) in items.iter().enumerate() {
+        let len = it.len();
+        let overhead = if len < 254 { 1 } else { 5 }
+            + if len < 64 {
+                1
+            } else if len < 16384 {
+                2
+            } else {
+                5
+            };
+        let new_sz = sz + len + overhead;
+        let fits = count > 0
+            && if fill < 0 {
+                new_sz <= LEVELS[((-fill - 1) as usize).min(4)]
+            } else {
+                new_sz <= SAFETY && count < fill
+            };
+        if count > 0 && !fits {
+            nodes.push(&items[start..i]);
+            start = i;
+            sz = 0;
+            count = 0;
+        }
+        sz += lp_entry_size(it) + if count == 0 { LP_OVERHEAD } else { 0 };
+        count += 1;
+    }
+    if count > 0 {
+        nodes.push(&items[start..]);
+    }
+    nodes
+}
+
+/// The RDB length of a value as Redis 7.0 would write it (DEBUG OBJECT's serializedlength).
+fn serialized_len(v: &Value, fill: i64) -> usize {
+    use crate::persist::blobs::listpack_encode;
     match v {
         Value::Str(crate::db::StrValue::Int(n)) => match *n {
             -128..=127 => 2,
             -32768..=32767 => 3,
             -2147483648..=2147483647 => 5,
-            _ => str_len(n.to_string().len()),
+            _ => {
+                let d = n.to_string().len();
+                len_len(d) + d
+            }
         },
-        Value::Str(s) => str_len(s.len()),
+        Value::Str(s) => rdb_string_len(s.as_bytes(&mut [0; 20])),
         Value::List(l) => {
-            let mut n = 0;
-            l.for_each(|i| n += str_len(i.len()));
-            n
+            let mut items = Vec::with_capacity(l.len());
+            l.for_each(|it| items.push(it.to_vec()));
+            let nodes = quicklist_nodes(&items, fill);
+            len_len(nodes.len())
+                + nodes
+                    .iter()
+                    .map(|n| 1 + rdb_string_len(&listpack_encode(n.iter().map(|v| v.as_slice()))))
+                    .sum::<usize>()
+        }
+        Value::Set(s) if s.encoding() == "intset" => {
+            let mut ints = Vec::with_capacity(s.len());
+            s.for_each(|m| ints.extend(canonical_int(m)));
+            rdb_string_len(&intset_blob(&ints))
         }
         Value::Set(s) => {
-            let mut n = 0;
-            s.for_each(|m| n += str_len(m.len()));
+            let mut n = len_len(s.len());
+            s.for_each(|m| n += rdb_string_len(m));
             n
+        }
+        Value::ZSet(z) if z.encoding() == "listpack" => {
+            let mut items: Vec<Vec<u8>> = Vec::with_capacity(2 * z.len());
+            z.for_each(|m, score| {
+                items.push(m.to_vec());
+                items.push(crate::util::fmt_double(score).into_bytes());
+            });
+            rdb_string_len(&listpack_encode(items.iter().map(|v| v.as_slice())))
         }
         Value::ZSet(z) => {
-            let mut n = 0;
-            z.for_each(|m, _| n += str_len(m.len()) + 8);
+            let mut n = len_len(z.len());
+            z.for_each(|m, _| n += rdb_string_len(m) + 8);
             n
         }
-        Value::Hash(h) => str_len(
-            h.iter()
-                .map(|(f, v)| str_len(f.len()) + str_len(v.len()))
-                .sum(),
-        ),
+        Value::Hash(h) if h.encoding() == "listpack" => {
+            rdb_string_len(&listpack_encode(h.iter().flat_map(|(f, v)| [f, v])))
+        }
+        Value::Hash(h) => {
+            len_len(h.len())
+                + h.iter()
+                    .map(|(f, v)| rdb_string_len(f) + rdb_string_len(v))
+                    .sum::<usize>()
+        }
     }
 }
 

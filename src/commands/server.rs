@@ -1,10 +1,13 @@
-//! Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, COMMAND, CLIENT, CONFIG, INFO, OBJECT, DEBUG.
+//! Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LATENCY (no latency events are ever
+//! sampled), WAIT (no replicas), READONLY/READWRITE (no cluster), LOLWUT, ROLE (always a
+//! master), MODULE (no modules can be loaded).
 
 use crate::command::{Command, Ctx, acl, flags};
 use crate::error::{CmdError, CmdResult};
 use crate::resp::Args;
+use crate::util::parse_i64;
 
-pub static COMMANDS: [Command; 4] = [
+pub static COMMANDS: [Command; 11] = [
     Command {
         flags: flags::READONLY | flags::FAST,
         acl: acl::KEYSPACE | acl::READ | acl::FAST,
@@ -45,7 +48,360 @@ pub static COMMANDS: [Command; 4] = [
         complexity: "O(1)",
         ..Command::new("time", 1, time)
     },
+    Command {
+        acl: acl::SLOW,
+        group: "server",
+        since: "2.8.13",
+        summary: "A container for latency diagnostics commands",
+        complexity: "Depends on subcommand.",
+        subcommands: &LATENCY_SUBCOMMANDS,
+        ..Command::new("latency", -2, latency_help)
+    },
+    Command {
+        flags: flags::NOSCRIPT,
+        acl: acl::SLOW | acl::CONNECTION,
+        tips: &["request_policy:all_shards", "response_policy:agg_min"],
+        group: "generic",
+        since: "3.0.0",
+        summary: "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
+        complexity: "O(1)",
+        ..Command::new("wait", 3, wait)
+    },
+    Command {
+        flags: flags::LOADING | flags::STALE | flags::FAST,
+        acl: acl::FAST | acl::CONNECTION,
+        group: "cluster",
+        since: "3.0.0",
+        summary: "Enables read queries for a connection to a cluster replica node",
+        complexity: "O(1)",
+        ..Command::new("readonly", 1, no_cluster)
+    },
+    Command {
+        flags: flags::LOADING | flags::STALE | flags::FAST,
+        acl: acl::FAST | acl::CONNECTION,
+        group: "cluster",
+        since: "3.0.0",
+        summary: "Disables read queries for a connection to a cluster replica node",
+        complexity: "O(1)",
+        ..Command::new("readwrite", 1, no_cluster)
+    },
+    Command {
+        flags: flags::READONLY | flags::FAST,
+        acl: acl::READ | acl::FAST,
+        group: "server",
+        since: "5.0.0",
+        summary: "Display some computer art and the Redis version",
+        ..Command::new("lolwut", -1, lolwut)
+    },
+    Command {
+        flags: flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST,
+        acl: acl::ADMIN | acl::FAST | acl::DANGEROUS,
+        group: "server",
+        since: "2.8.12",
+        summary: "Return the role of the instance in the context of replication",
+        complexity: "O(1)",
+        ..Command::new("role", 1, role)
+    },
+    Command {
+        acl: acl::SLOW,
+        group: "server",
+        since: "4.0.0",
+        summary: "A container for module commands",
+        complexity: "Depends on subcommand.",
+        subcommands: &MODULE_SUBCOMMANDS,
+        ..Command::new("module", -2, module_help)
+    },
 ];
+
+// Redis also flags these `no_async_loading`, a flag the command table does not have yet.
+const MOD_FLAGS: u32 = flags::ADMIN | flags::NOSCRIPT;
+const MOD_ACL: u32 = acl::ADMIN | acl::SLOW | acl::DANGEROUS;
+
+pub static MODULE_SUBCOMMANDS: [Command; 5] = [
+    Command {
+        flags: flags::ADMIN | flags::NOSCRIPT,
+        acl: MOD_ACL,
+        tips: &["nondeterministic_output_order"],
+        group: "server",
+        since: "4.0.0",
+        summary: "List all modules loaded by the server",
+        complexity: "O(N) where N is the number of loaded modules.",
+        ..Command::new("module|list", 2, module_list)
+    },
+    Command {
+        flags: MOD_FLAGS,
+        acl: MOD_ACL,
+        group: "server",
+        since: "4.0.0",
+        summary: "Load a module",
+        complexity: "O(1)",
+        ..Command::new("module|load", -3, module_load)
+    },
+    Command {
+        flags: MOD_FLAGS,
+        acl: MOD_ACL,
+        group: "server",
+        since: "7.0.0",
+        summary: "Load a module with extended parameters",
+        complexity: "O(1)",
+        ..Command::new("module|loadex", -3, module_load)
+    },
+    Command {
+        flags: MOD_FLAGS,
+        acl: MOD_ACL,
+        group: "server",
+        since: "4.0.0",
+        summary: "Unload a module",
+        complexity: "O(1)",
+        ..Command::new("module|unload", 3, module_unload)
+    },
+    Command {
+        flags: flags::LOADING | flags::STALE,
+        acl: acl::SLOW,
+        group: "server",
+        since: "5.0.0",
+        summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
+        ..Command::new("module|help", 2, module_help)
+    },
+];
+
+const MODULE_HELP: &[&str] = &[
+    "MODULE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "LIST",
+    "    Return a list of loaded modules.",
+    "LOAD <path> [<arg> ...]",
+    "    Load a module library from <path>, passing to it any optional arguments.",
+    "LOADEX <path> [[CONFIG NAME VALUE] [CONFIG NAME VALUE]] [ARGS ...]",
+    "    Load a module library from <path>, while passing it module configurations and optional arguments.",
+    "UNLOAD <name>",
+    "    Unload a module.",
+    "HELP",
+    "    Prints this help.",
+];
+
+const LAT_FLAGS: u32 = flags::ADMIN | flags::NOSCRIPT | flags::LOADING | flags::STALE;
+const LAT_ACL: u32 = acl::ADMIN | acl::SLOW | acl::DANGEROUS;
+const LAT_TIPS: &[&str] = &[
+    "nondeterministic_output",
+    "request_policy:all_nodes",
+    "response_policy:special",
+];
+
+pub static LATENCY_SUBCOMMANDS: [Command; 7] = [
+    Command {
+        flags: LAT_FLAGS,
+        acl: LAT_ACL,
+        tips: LAT_TIPS,
+        group: "server",
+        since: "2.8.13",
+        summary: "Return a human readable latency analysis report.",
+        complexity: "O(1)",
+        ..Command::new("latency|doctor", 2, latency_doctor)
+    },
+    Command {
+        flags: LAT_FLAGS,
+        acl: LAT_ACL,
+        tips: LAT_TIPS,
+        group: "server",
+        since: "2.8.13",
+        summary: "Return a latency graph for the event.",
+        complexity: "O(1)",
+        ..Command::new("latency|graph", 3, latency_graph)
+    },
+    Command {
+        flags: LAT_FLAGS,
+        acl: LAT_ACL,
+        tips: LAT_TIPS,
+        group: "server",
+        since: "2.8.13",
+        summary: "Return timestamp-latency samples for the event.",
+        complexity: "O(1)",
+        ..Command::new("latency|history", 3, latency_empty)
+    },
+    Command {
+        flags: LAT_FLAGS,
+        acl: LAT_ACL,
+        tips: LAT_TIPS,
+        group: "server",
+        since: "2.8.13",
+        summary: "Return the latest latency samples for all events.",
+        complexity: "O(1)",
+        ..Command::new("latency|latest", 2, latency_empty)
+    },
+    Command {
+        flags: LAT_FLAGS,
+        acl: LAT_ACL,
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        group: "server",
+        since: "2.8.13",
+        summary: "Reset latency data for one or more events.",
+        complexity: "O(1)",
+        ..Command::new("latency|reset", -2, latency_reset)
+    },
+    Command {
+        flags: LAT_FLAGS,
+        acl: LAT_ACL,
+        tips: LAT_TIPS,
+        group: "server",
+        since: "7.0.0",
+        summary: "Return the cumulative distribution of latencies of a subset of commands or all.",
+        complexity: "O(N) where N is the number of commands with latency information being retrieved.",
+        ..Command::new("latency|histogram", -2, latency_histogram)
+    },
+    Command {
+        flags: flags::LOADING | flags::STALE,
+        acl: acl::SLOW,
+        group: "server",
+        since: "2.8.13",
+        summary: "Show helpful text about the different subcommands.",
+        complexity: "O(1)",
+        ..Command::new("latency|help", 2, latency_help)
+    },
+];
+
+const LATENCY_HELP: &[&str] = &[
+    "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "DOCTOR",
+    "    Return a human readable latency analysis report.",
+    "GRAPH <event>",
+    "    Return an ASCII latency graph for the <event> class.",
+    "HISTORY <event>",
+    "    Return time-latency samples for the <event> class.",
+    "LATEST",
+    "    Return the latest latency samples for all events.",
+    "RESET [<event> ...]",
+    "    Reset latency data of one or more <event> classes.",
+    "    (default: reset all data for all event classes)",
+    "HISTOGRAM [COMMAND ...]",
+    "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+    "    If no commands are specified then all histograms are replied.",
+    "HELP",
+    "    Prints this help.",
+];
+
+fn latency_help(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    crate::commands::client::reply_help(ctx, LATENCY_HELP);
+    Ok(())
+}
+
+/// LATENCY DOCTOR: the report for a monitor that never sampled a spike.
+fn latency_doctor(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    let threshold = ctx.srv.config.get(b"latency-monitor-threshold");
+    let enabled = threshold.first().is_some_and(|(_, v)| v != "0");
+    let text: &[u8] = if enabled {
+        b"Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n"
+    } else {
+        b"I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n"
+    };
+    ctx.out.verbatim(text);
+    Ok(())
+}
+
+/// LATENCY GRAPH event: no event ever has samples.
+fn latency_graph(_ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let mut e = b"ERR No samples available for event '".to_vec();
+    e.extend_from_slice(&args[2]);
+    e.push(b'\'');
+    Err(CmdError::Bytes(e))
+}
+
+/// LATENCY LATEST / HISTORY event: no samples.
+fn latency_empty(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    ctx.out.array(0);
+    Ok(())
+}
+
+/// LATENCY RESET [event ...]: the number of event series reset (none exist).
+fn latency_reset(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    ctx.out.int(0);
+    Ok(())
+}
+
+/// LATENCY HISTOGRAM [command ...]: per-command latency distributions (power-of-two µs
+/// buckets, cumulative counts). A container name stands for its subcommands; unknown names
+/// and commands never called are left out.
+fn latency_histogram(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut cmds: Vec<&'static Command> = Vec::new();
+    let mut add = |c: &'static Command| {
+        if c.subcommands.is_empty() {
+            cmds.push(c);
+        } else {
+            cmds.extend(c.subcommands.iter());
+        }
+    };
+    if args.len() == 2 {
+        for c in ctx.srv.commands.iter() {
+            add(c);
+        }
+    } else {
+        for name in args.iter_from(2) {
+            let found = match name.iter().position(|&c| c == b'|') {
+                None => ctx.srv.commands.lookup(name),
+                Some(p) => ctx.srv.commands.lookup(&name[..p]).and_then(|parent| {
+                    crate::command::lookup_in(parent.subcommands, &name[p + 1..])
+                }),
+            };
+            if let Some(c) = found {
+                add(c);
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for c in cmds {
+        let idx = c.stats.histogram.load(Relaxed) as usize;
+        if let Some(h) = idx.checked_sub(1).and_then(|i| ctx.srv.latency.get(i))
+            && !h.is_empty()
+        {
+            rows.push((c.name, c.stats.calls.load(Relaxed), h.log2_cdf()));
+        }
+    }
+    let out = &mut *ctx.out;
+    out.map(rows.len());
+    for (name, calls, cdf) in rows {
+        out.bulk(name.as_bytes());
+        out.map(2);
+        out.bulk(b"calls");
+        out.int(calls as i64);
+        out.bulk(b"histogram_usec");
+        out.map(cdf.len());
+        for (us, n) in cdf {
+            out.int(us as i64);
+            out.int(n as i64);
+        }
+    }
+    Ok(())
+}
+
+/// WAIT numreplicas timeout: there are no replicas, so 0 at once.
+fn wait(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    parse_i64(&args[1]).ok_or(CmdError::NotInteger)?;
+    let timeout = parse_i64(&args[2]).ok_or(CmdError::msg(
+        "ERR timeout is not an integer or out of range",
+    ))?;
+    if timeout < 0 {
+        return Err(CmdError::msg("ERR timeout is negative"));
+    }
+    ctx.out.int(0);
+    Ok(())
+}
+
+/// READONLY / READWRITE: cluster mode only.
+fn no_cluster(_ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    Err(CmdError::msg(
+        "ERR This instance has cluster support disabled",
+    ))
+}
+
+/// LOLWUT [VERSION v]: the version line (the art of versions 5 and 6 is not drawn).
+fn lolwut(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    if args.len() >= 3 && args[1].eq_ignore_ascii_case(b"version") {
+        parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
+    }
+    ctx.out.verbatim(b"Redis ver. 7.0.15\n");
+    Ok(())
+}
 
 fn dbsize(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     let n = ctx.db().len() as i64;
@@ -96,4 +452,63 @@ pub fn validate_client_name(name: &[u8]) -> CmdResult {
         ));
     }
     Ok(())
+}
+
+/// ROLE: a master with no replicas at offset 0.
+fn role(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    ctx.out.array(3);
+    ctx.out.bulk(b"master");
+    ctx.out.int(0);
+    ctx.out.array(0);
+    Ok(())
+}
+
+fn module_help(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    crate::commands::client::reply_help(ctx, MODULE_HELP);
+    Ok(())
+}
+
+fn module_list(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    ctx.out.array(0);
+    Ok(())
+}
+
+/// Whether `enable-module-command` lets this client run MODULE LOAD/UNLOAD.
+fn module_allowed(ctx: &Ctx<'_>) -> CmdResult {
+    let v = ctx.srv.config.get(b"enable-module-command");
+    let ok = match v.first().map(|(_, v)| v.as_str()) {
+        Some("yes") => true,
+        Some("local") => {
+            ctx.client.is_unix
+                || ctx.client.addr.starts_with("127.")
+                || ctx.client.addr.starts_with("[::1]")
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(CmdError::msg(
+            "ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+        ))
+    }
+}
+
+/// MODULE LOAD / LOADEX: modules are not supported, so loading fails as for a bad library.
+fn module_load(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    module_allowed(ctx)?;
+    log::warn!(
+        "Module {} failed to load: modules are not supported",
+        String::from_utf8_lossy(&args[2])
+    );
+    Err(CmdError::msg(
+        "ERR Error loading the extension. Please check the server logs.",
+    ))
+}
+
+fn module_unload(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    module_allowed(ctx)?;
+    Err(CmdError::msg(
+        "ERR Error unloading module: no such module with that name",
+    ))
 }

@@ -85,9 +85,11 @@ fn help(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
 
 fn get(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if args.len() > 3 {
-        return Err(CmdError::msg(
-            "ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.",
-        ));
+        // Redis names the subcommand as it was typed.
+        let mut e = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+        e.extend_from_slice(&args[1]);
+        e.extend_from_slice(b"'. Try SLOWLOG HELP.");
+        return Err(CmdError::Bytes(e));
     }
     let mut count = 10usize;
     if args.len() == 3 {
