@@ -338,7 +338,11 @@ impl EventLoop {
                 }
             }
             ReadOutcome::WouldBlock => {}
-            ReadOutcome::Closed => free = true,
+            ReadOutcome::Closed => {
+                // Redis counts the read that finds the end of the stream too.
+                self.srv.stats.reads_processed += 1;
+                free = true;
+            }
         }
         if free || c.state.close_asap {
             self.free_client(t, c);
