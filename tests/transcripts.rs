@@ -526,6 +526,8 @@ transcripts! {
     protocol_inline => "protocol-inline",
     server => "server",
     strings => "strings",
+    types_lists => "types-lists",
+    types_zsets => "types-zsets",
 }
 
 /// Every transcript on disk has a test above.
