@@ -527,6 +527,8 @@ transcripts! {
     server => "server",
     strings => "strings",
     types_lists => "types-lists",
+    types_sets => "types-sets",
+    types_sort => "types-sort",
     types_zsets => "types-zsets",
 }
 
