@@ -457,23 +457,11 @@ pub fn client_unblock(srv: &mut ServerState, id: u64, error: bool) -> bool {
 // Blocking
 
 /// Parses a timeout in seconds (decimals allowed) into an absolute Unix ms deadline, 0 for
-/// none (Redis's `getTimeoutFromObjectOrReply` with `UNIT_SECONDS`).
+/// none (Redis 7.0's `getTimeoutFromObjectOrReply` with `UNIT_SECONDS`: the seconds times 1000
+/// in long double, rounded up; a sub-millisecond positive timeout is 1 ms).
 fn parse_timeout(s: &[u8], now_ms: i64) -> Result<i64, CmdError> {
-    const NOT_FLOAT: &str = "ERR timeout is not a float or out of range";
-    if !crate::ldouble::is_valid(s) {
-        return Err(CmdError::msg(NOT_FLOAT));
-    }
-    let secs = match crate::util::parse_f64(s) {
-        Some(v) => v,
-        None => parse_hex(s).ok_or(CmdError::msg(NOT_FLOAT))?,
-    };
-    let ms = secs * 1000.0;
-    // C's conversion of an out-of-range value gives LLONG_MIN on this platform.
-    let ms = if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&ms) {
-        ms as i64
-    } else {
-        i64::MIN
-    };
+    let ms = crate::ldouble::timeout_ms(s)
+        .ok_or(CmdError::msg("ERR timeout is not a float or out of range"))?;
     if ms < 0 {
         return Err(CmdError::msg("ERR timeout is negative"));
     }
@@ -482,29 +470,6 @@ fn parse_timeout(s: &[u8], now_ms: i64) -> Result<i64, CmdError> {
     } else {
         ms.saturating_add(now_ms)
     })
-}
-
-/// A hexadecimal float as strtold reads it (`0x10`, `-0x1.8`), for the timeouts Redis takes.
-fn parse_hex(s: &[u8]) -> Option<f64> {
-    let st = std::str::from_utf8(s).ok()?;
-    let (neg, rest) = match st.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, st.strip_prefix('+').unwrap_or(st)),
-    };
-    let rest = rest
-        .strip_prefix("0x")
-        .or_else(|| rest.strip_prefix("0X"))?;
-    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
-    let mut v = 0f64;
-    for c in int.chars() {
-        v = v * 16.0 + c.to_digit(16)? as f64;
-    }
-    let mut scale = 1.0 / 16.0;
-    for c in frac.chars() {
-        v += c.to_digit(16)? as f64 * scale;
-        scale /= 16.0;
-    }
-    Some(if neg { -v } else { v })
 }
 
 /// What a blocking command waits for.
@@ -729,8 +694,8 @@ fn serve_lmpop(ctx: &mut Ctx<'_>, args: &Args<'_>, key: &[u8]) -> Result<bool, C
 
 /// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count].
 fn blmpop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
     let (first, end, _, _) = mpop_options(args, (b"left", b"right"))?;
+    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
     let keys: Vec<&[u8]> = (first..end).map(|i| &args[i]).collect();
     pop_or_block(
         ctx,
@@ -785,8 +750,8 @@ fn serve_zmpop(ctx: &mut Ctx<'_>, args: &Args<'_>, key: &[u8]) -> Result<bool, C
 
 /// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count].
 fn bzmpop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
     let (first, end, _, _) = mpop_options(args, (b"min", b"max"))?;
+    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
     let keys: Vec<&[u8]> = (first..end).map(|i| &args[i]).collect();
     pop_or_block(
         ctx,

@@ -640,3 +640,45 @@ impl Big {
         out
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Blocking-command timeouts (added for BLPOP & co; see src/blocking.rs)
+
+/// `(long long) ceill(strtold(s) * 1000.0)` as Redis 7.0's `getTimeoutFromObjectOrReply`
+/// computes a timeout in milliseconds: the product rounded to 80 bits, rounded up to an
+/// integer, and a value outside `long long` (or infinite) converted to `LLONG_MIN` as x87 does.
+/// `None` when `s` is not a valid float for `string2ld`.
+pub fn timeout_ms(s: &[u8]) -> Option<i64> {
+    let v = match parse(s)? {
+        Num::Inf(_) => return Some(i64::MIN),
+        Num::Finite(v) => v,
+    };
+    if v.mant == 0 {
+        return Some(0);
+    }
+    let mut n = Big::from_u64(v.mant);
+    n.mul_small(1000);
+    let p = match round(v.neg, &n, v.exp, false) {
+        Rounded::Exact(p) => p,
+        Rounded::Overflow => return Some(i64::MIN),
+        Rounded::Underflow => return Some(0),
+    };
+    let (int, frac) = if p.exp >= 0 {
+        if p.exp >= 64 || (p.mant as u128) << p.exp > 1u128 << 63 {
+            return Some(i64::MIN);
+        }
+        (((p.mant as u128) << p.exp) as u64, false)
+    } else if p.exp <= -64 {
+        (0, true)
+    } else {
+        let sh = (-p.exp) as u32;
+        (p.mant >> sh, p.mant & ((1u64 << sh) - 1) != 0)
+    };
+    if p.neg {
+        // ceil of a negative value truncates; -2^63 is LLONG_MIN itself.
+        Some(0i64.wrapping_sub_unsigned(int))
+    } else {
+        let int = int + u64::from(frac);
+        Some(i64::try_from(int).unwrap_or(i64::MIN))
+    }
+}

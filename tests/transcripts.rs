@@ -528,6 +528,10 @@ transcripts! {
     protocol_inline => "protocol-inline",
     server => "server",
     strings => "strings",
+    types_lists => "types-lists",
+    types_sets => "types-sets",
+    types_sort => "types-sort",
+    types_zsets => "types-zsets",
 }
 
 /// Every transcript on disk has a test above.

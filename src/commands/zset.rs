@@ -1227,7 +1227,7 @@ fn zrange_generic(
     };
     if store {
         let dst = &args[1];
-        let picked: Vec<(Box<[u8]>, f64)> = match z {
+        let mut picked: Vec<(Box<[u8]>, f64)> = match z {
             Some(z) if n > 0 => z
                 .iter(from, rev)
                 .take(n)
@@ -1240,6 +1240,23 @@ fn zrange_generic(
             out.int(0);
         } else {
             let count = picked.len();
+            // Redis adds the results one by one to a listpack (except a rank range longer than
+            // the listpack limit, which starts as a skiplist): the scores added before it
+            // converts lose the sign of -0, the later ones keep it.
+            let in_listpack = if rtype == RangeType::Rank && count > lim.max_entries {
+                0
+            } else {
+                picked
+                    .iter()
+                    .enumerate()
+                    .position(|(i, (m, _))| i >= lim.max_entries || m.len() > lim.max_value)
+                    .unwrap_or(count)
+            };
+            for e in &mut picked[..in_listpack] {
+                if e.1 == 0.0 {
+                    e.1 = 0.0;
+                }
+            }
             db.set(dst, Value::ZSet(Box::new(ZSet::from_vec(picked, lim))));
             out.int(count as i64);
         }
