@@ -140,8 +140,9 @@ fn parse<'a>(args: &Args<'a>, readonly: bool) -> Result<Opts<'a>, CmdError> {
         } else if a.eq_ignore_ascii_case(b"by") && left >= 1 {
             let p = args.get(j + 1);
             o.by = Some(p);
-            // Redis looks for the `*` with strchr: a NUL ends the pattern.
-            o.dontsort = !cstr(p).contains(&b'*');
+            // Redis looks for the `*` with strchr: a NUL ends the pattern. Once a BY without
+            // one turned sorting off, a later BY does not turn it back on.
+            o.dontsort |= !cstr(p).contains(&b'*');
             j += 1;
         } else if a.eq_ignore_ascii_case(b"get") && left >= 1 {
             o.gets.push(args.get(j + 1));

@@ -786,9 +786,13 @@ impl Bounds<'_> {
         }
     }
 
-    /// The ranks `lo..hi` of the elements inside the range (empty when `hi <= lo`).
-    fn ranks(&self, z: &ZSet) -> (usize, usize) {
+    /// The ranks `lo..hi` of the elements inside the range (empty when `hi <= lo`), for a walk
+    /// in ascending order or, with `rev`, descending.
+    fn ranks(&self, z: &ZSet, rev: bool) -> (usize, usize) {
         match *self {
+            Bounds::Lex(ref min, ref max) if z.encoding() == "listpack" => {
+                lex_ranks_listpack(z, min, max, rev)
+            }
             Bounds::Score(min, minex, max, maxex) => {
                 let lo = z.count_while(|s, _| s < min || (minex && s == min));
                 let hi = z.count_while(|s, _| s < max || (!maxex && s == max));
@@ -810,6 +814,65 @@ impl Bounds<'_> {
                 (lo, hi.max(lo))
             }
         }
+    }
+}
+
+/// A lex range over a listpack zset walked as Redis walks it: nothing unless the last element
+/// is >= min and the first <= max; then from the first element >= min (from the last <= max
+/// when `rev`) for as long as elements stay inside. With equal scores (the documented use)
+/// that is the plain range; with differing scores it is what Redis answers.
+fn lex_ranks_listpack(
+    z: &ZSet,
+    min: &LexBound<'_>,
+    max: &LexBound<'_>,
+    rev: bool,
+) -> (usize, usize) {
+    use std::cmp::Ordering;
+    let gte_min = |m: &[u8]| match *min {
+        LexBound::NegInf => true,
+        LexBound::PosInf => false,
+        LexBound::Incl(x) => m >= x,
+        LexBound::Excl(x) => m > x,
+    };
+    let lte_max = |m: &[u8]| match *max {
+        LexBound::NegInf => false,
+        LexBound::PosInf => true,
+        LexBound::Incl(x) => m <= x,
+        LexBound::Excl(x) => m < x,
+    };
+    // Redis's sdscmplex with `-`/`+` as the smallest/largest strings, both exclusive.
+    let cmp = match (min, max) {
+        (LexBound::NegInf, LexBound::NegInf) | (LexBound::PosInf, LexBound::PosInf) => {
+            Ordering::Equal
+        }
+        (LexBound::NegInf, _) | (_, LexBound::PosInf) => Ordering::Less,
+        (LexBound::PosInf, _) | (_, LexBound::NegInf) => Ordering::Greater,
+        (LexBound::Incl(a) | LexBound::Excl(a), LexBound::Incl(b) | LexBound::Excl(b)) => a.cmp(b),
+    };
+    let inclusive = |b: &LexBound<'_>| matches!(b, LexBound::Incl(_));
+    let n = z.len();
+    let member = |i: usize| z.get(i).map(|(m, _)| m).unwrap_or_default();
+    if cmp == Ordering::Greater
+        || (cmp == Ordering::Equal && !(inclusive(min) && inclusive(max)))
+        || n == 0
+        || !gte_min(member(n - 1))
+        || !lte_max(member(0))
+    {
+        return (0, 0);
+    }
+    if !rev {
+        let lo = (0..n).find(|&i| gte_min(member(i))).unwrap_or(n);
+        let hi = (lo..n).find(|&i| !lte_max(member(i))).unwrap_or(n);
+        (lo, hi)
+    } else {
+        let Some(last) = (0..n).rev().find(|&i| lte_max(member(i))) else {
+            return (0, 0);
+        };
+        let lo = (0..=last)
+            .rev()
+            .find(|&i| !gte_min(member(i)))
+            .map_or(0, |i| i + 1);
+        (lo, last + 1)
     }
 }
 
@@ -866,26 +929,26 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, zincrby: bool) -> CmdResult 
     let (mut nx, mut xx, mut ch, mut incr, mut gt, mut lt) =
         (false, false, false, zincrby, false, false);
     let mut idx = 2;
-    if !zincrby {
-        while idx < args.len() {
-            let a = &args[idx];
-            if eq(a, b"nx") {
-                nx = true;
-            } else if eq(a, b"xx") {
-                xx = true;
-            } else if eq(a, b"ch") {
-                ch = true;
-            } else if eq(a, b"incr") {
-                incr = true;
-            } else if eq(a, b"gt") {
-                gt = true;
-            } else if eq(a, b"lt") {
-                lt = true;
-            } else {
-                break;
-            }
-            idx += 1;
+    // ZINCRBY shares ZADD's parser in Redis, flags included (`ZINCRBY k XX 1` is a syntax
+    // error: XX is taken as a flag, leaving one argument).
+    while idx < args.len() {
+        let a = &args[idx];
+        if eq(a, b"nx") {
+            nx = true;
+        } else if eq(a, b"xx") {
+            xx = true;
+        } else if eq(a, b"ch") {
+            ch = true;
+        } else if eq(a, b"incr") {
+            incr = true;
+        } else if eq(a, b"gt") {
+            gt = true;
+        } else if eq(a, b"lt") {
+            lt = true;
+        } else {
+            break;
         }
+        idx += 1;
     }
     let elems = args.len() - idx;
     if !elems.is_multiple_of(2) || elems == 0 {
@@ -1080,7 +1143,7 @@ fn count_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, b: Bounds<'_>) -> CmdResult
     let (db, out) = ctx.db_out();
     let n = match read_zset(db, &args[1], now)? {
         Some(z) => {
-            let (lo, hi) = b.ranks(z);
+            let (lo, hi) = b.ranks(z, false);
             hi - lo
         }
         None => 0,
@@ -1201,7 +1264,7 @@ fn zrange_generic(
                     Some((s, e)) => (s, e - s + 1),
                 },
                 Ok(b) => {
-                    let (lo, hi) = b.ranks(z);
+                    let (lo, hi) = b.ranks(z, rev);
                     let avail = (hi - lo) as u64;
                     if offset < 0 || (offset > 0 && offset as u64 >= len as u64) {
                         (0, 0)
@@ -1309,7 +1372,7 @@ fn zremrange_generic(
             Some((s, e)) => (s, e + 1),
             None => (0, 0),
         },
-        Ok(b) => b.ranks(z),
+        Ok(b) => b.ranks(z, false),
     };
     let n = if hi > lo {
         z.remove_ranks(lo, hi - 1)
@@ -1904,9 +1967,17 @@ fn zscan(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     out.array(2);
     out.bulk(cur.to_string().as_bytes());
     out.array(found.len() * 2);
+    let listpack = !z.is_skiplist();
     for (m, s) in &found {
         out.bulk(m);
-        out.bulk(crate::util::fmt_double(*s).as_bytes());
+        // A listpack holds a score as Redis's d2string wrote it: an integral value within
+        // +-2^62 as an integer, anything else as %.17g; ZSCAN hands that text back.
+        let limit = (1u64 << 62) as f64;
+        if listpack && s.fract() == 0.0 && (-limit..=limit).contains(s) {
+            out.bulk((*s as i64).to_string().as_bytes());
+        } else {
+            out.bulk(crate::util::fmt_double(*s).as_bytes());
+        }
     }
     Ok(())
 }
