@@ -9,7 +9,7 @@
 //!
 //! The spin is bounded and adaptive, like an adaptive mutex: the loop keeps a moving average of
 //! how long it waited for its next event and spins only while that average is short (a busy
-//! server), for about three times that average and never more than [`MAX_SPIN_US`]. A server with a
+//! server), for about twice that average and never more than [`MAX_SPIN_US`]. A server with a
 //! slow trickle of requests (long gaps) sleeps at once and costs no CPU.
 
 use std::time::Duration;
@@ -18,9 +18,9 @@ use crate::util::{ticks, ticks_to_us};
 
 /// Longest spin, in microseconds.
 pub const MAX_SPIN_US: u64 = 50;
-/// The spin lasts this many average gaps (2 cost more server CPU per PING at -P 1 than it
-/// saved; 4 caught too few more events at -P 16 to pay for itself).
-const SPIN_FACTOR: u64 = 3;
+/// The spin lasts this many average gaps: with 3 or 4 the server's CPU per request at
+/// redis-benchmark -P 1 rose a few % over Redis's for no measurable gain at -P 16.
+const SPIN_FACTOR: u64 = 2;
 /// Gaps longer than this count as this much, so one long idle period does not take long to
 /// forget once load returns.
 const GAP_CAP_US: u64 = 1000;
