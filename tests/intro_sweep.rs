@@ -5,35 +5,9 @@
 mod common;
 use common::*;
 
-/// ferrokv (with DEBUG enabled) or the oracle; `conn()` opens another connection.
-struct Tgt {
-    _srv: Option<Server>,
-    port: u16,
-}
-
-impl Tgt {
-    fn conn(&self) -> Conn {
-        Conn::new(self.port)
-    }
-}
-
-fn target() -> (Tgt, Conn) {
-    let t = match std::env::var("INTRO_SWEEP_ORACLE") {
-        Ok(p) => Tgt {
-            _srv: None,
-            port: p.parse().expect("oracle port"),
-        },
-        Err(_) => {
-            let srv = Server::start(&["--enable-debug-command", "yes"]);
-            Tgt {
-                port: srv.port,
-                _srv: Some(srv),
-            }
-        }
-    };
-    let mut c = t.conn();
-    check(&mut c, "FLUSHALL", b"+OK\r\n");
-    (t, c)
+/// ferrokv (with DEBUG enabled) or the oracle, and a connection to it after FLUSHALL.
+fn target() -> (Target, Conn) {
+    start_target_with("INTRO_SWEEP_ORACLE", &["--enable-debug-command", "yes"])
 }
 
 fn text(b: Vec<u8>) -> String {

@@ -790,7 +790,7 @@ impl Bounds<'_> {
     /// in ascending order or, with `rev`, descending.
     fn ranks(&self, z: &ZSet, rev: bool) -> (usize, usize) {
         match *self {
-            Bounds::Lex(ref min, ref max) if z.encoding() == "listpack" => {
+            Bounds::Lex(ref min, ref max) if !z.is_skiplist() => {
                 lex_ranks_listpack(z, min, max, rev)
             }
             Bounds::Score(min, minex, max, maxex) => {

@@ -245,13 +245,18 @@ impl Target {
 /// Starts the [`Target`] (`oracle_var` unset: ferrokv) and returns it with a connection to a
 /// freshly flushed server.
 pub fn start_target(oracle_var: &str) -> (Target, Conn) {
+    start_target_with(oracle_var, &[])
+}
+
+/// [`start_target`] with extra ferrokv arguments (an oracle must have been started alike).
+pub fn start_target_with(oracle_var: &str, args: &[&str]) -> (Target, Conn) {
     let target = match std::env::var(oracle_var) {
         Ok(p) => Target {
             _srv: None,
             port: p.parse().expect("oracle port"),
         },
         Err(_) => {
-            let srv = Server::start(&[]);
+            let srv = Server::start(args);
             Target {
                 port: srv.port,
                 _srv: Some(srv),
