@@ -81,6 +81,17 @@ pub struct ClientState {
     pub postponed: Option<crate::commands::multi::OwnedArgs>,
     /// In MONITOR mode (see [`crate::monitor`]).
     pub monitor: bool,
+    /// The client's own buffers as they were when its current batch of commands started
+    /// (CLIENT LIST/INFO show them for the client running the command, as Redis does).
+    pub bufs_seen: BufSizes,
+}
+
+/// Query and reply buffer sizes, for CLIENT LIST's `qbuf`, `qbuf-free` and `rbs`.
+#[derive(Clone, Copy, Default)]
+pub struct BufSizes {
+    pub qbuf: usize,
+    pub qbuf_free: usize,
+    pub rbs: usize,
 }
 
 impl ClientState {
@@ -112,6 +123,7 @@ impl ClientState {
             blocked: false,
             postponed: None,
             monitor: false,
+            bufs_seen: BufSizes::default(),
         }
     }
 }
@@ -240,6 +252,13 @@ impl Client {
             }
             crate::blocking::handle_ready(srv);
         }
+        // Redis trims its query buffer after the whole batch, so during any command of it
+        // `qbuf` counts the batch from its first command.
+        self.state.bufs_seen = BufSizes {
+            qbuf: self.qend - self.qpos,
+            qbuf_free: self.query.len() - self.qend,
+            rbs: self.reply.buf.capacity(),
+        };
         while !self.state.close_after_reply && !self.state.close_asap && !self.state.blocked {
             // Per command: AUTH earlier in the same batch lifts the unauthenticated limits.
             let limits = Limits {

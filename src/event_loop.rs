@@ -3,32 +3,25 @@
 //! slab key), replies written once per loop turn, and a timer for periodic work (`hz`).
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use mio::net::{TcpListener, UnixListener};
 use mio::{Events, Interest, Poll, Token};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 
 use crate::client::{Client, ClientState, ReadOutcome, WriteOutcome};
+use crate::listen::{LISTENER_BASE, Listener, Listeners, bind_tcp, bind_unix};
 use crate::server::ServerState;
 use crate::spin::Spin;
 use crate::stream::Stream;
 
 const SIGNAL: Token = Token(usize::MAX - 1);
-/// Listener tokens count down from here.
-const LISTENER_BASE: usize = usize::MAX - 2;
-
-enum Listener {
-    Tcp(TcpListener),
-    Unix(UnixListener),
-}
-
+/// Tokens above `LISTENER_BASE - MAX_LISTENERS` belong to listeners (a stale event for a
+/// listener closed by CONFIG SET port/bind is dropped, not taken for a client).
+const MAX_LISTENERS: usize = 64;
 /// The running server: the poll, its listeners, and the state commands work on.
 pub struct EventLoop {
     poll: Poll,
-    listeners: Vec<Listener>,
     signals: Signals,
     pub srv: ServerState,
     /// Clients that filled a whole read chunk: read them again next turn (fairness).
@@ -39,93 +32,40 @@ pub struct EventLoop {
     spin: Spin,
 }
 
-/// Turns a `bind` entry into an address (`*` is any IPv4, `::*` any IPv6; a leading `-`
-/// marks an address whose failure is not fatal).
-fn bind_addr(entry: &str, port: u16) -> (Option<SocketAddr>, bool) {
-    let (optional, host) = match entry.strip_prefix('-') {
-        Some(h) => (true, h),
-        None => (false, entry),
-    };
-    let ip = match host {
-        "*" => "0.0.0.0".to_string(),
-        "::*" => "::".to_string(),
-        h => h.to_string(),
-    };
-    let addr = ip
-        .parse::<std::net::IpAddr>()
-        .ok()
-        .map(|ip| SocketAddr::new(ip, port));
-    (addr, optional)
-}
-
 impl EventLoop {
     /// Binds the configured listeners. Errors are fatal start-up failures.
     pub fn new(srv: ServerState) -> io::Result<Self> {
         let poll = Poll::new()?;
-        let mut listeners = Vec::new();
-        let mut port = srv.config.port;
-        if srv.config.port != 0 {
-            for entry in &srv.config.bind {
-                let (addr, optional) = bind_addr(entry, srv.config.port);
-                let Some(addr) = addr else {
-                    if optional {
-                        continue;
-                    }
-                    return Err(io::Error::other(format!("Invalid bind address '{entry}'")));
-                };
-                match TcpListener::bind(addr) {
-                    Ok(l) => {
-                        port = l.local_addr()?.port();
-                        listeners.push(Listener::Tcp(l));
-                    }
-                    Err(e) if optional => {
-                        log::debug!("Could not bind optional address {addr}: {e}");
-                    }
-                    Err(e) => {
-                        return Err(io::Error::new(
-                            e.kind(),
-                            format!(
-                                "Failed listening on port {} (tcp), aborting: {e}",
-                                srv.config.port
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
+        let mut listeners = Listeners::default();
+        let tcp = bind_tcp(&srv.config.bind, srv.config.port).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "Failed listening on port {} (tcp), aborting: {e}",
+                    srv.config.port
+                ),
+            )
+        })?;
+        listeners.list.extend(tcp.into_iter().map(Listener::Tcp));
+        let port = listeners.tcp_port().unwrap_or(srv.config.port);
         if !srv.config.unixsocket.is_empty() {
-            let path = &srv.config.unixsocket;
-            let _ = std::fs::remove_file(path);
-            let l = UnixListener::bind(path)?;
-            if srv.config.unixsocketperm != 0 {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(
-                    path,
-                    std::fs::Permissions::from_mode(srv.config.unixsocketperm),
-                )?;
-            }
-            listeners.push(Listener::Unix(l));
+            let l = bind_unix(&srv.config.unixsocket, srv.config.unixsocketperm)?;
+            listeners.list.push(Listener::Unix(l));
         }
-        if listeners.is_empty() {
+        if listeners.list.is_empty() {
             return Err(io::Error::other(
                 "Configured to not listen anywhere, exiting.",
             ));
         }
-        for (i, l) in listeners.iter_mut().enumerate() {
-            let t = Token(LISTENER_BASE - i);
-            match l {
-                Listener::Tcp(l) => poll.registry().register(l, t, Interest::READABLE)?,
-                Listener::Unix(l) => poll.registry().register(l, t, Interest::READABLE)?,
-            }
-        }
+        listeners.register(poll.registry().try_clone()?)?;
         let mut signals = Signals::new([SIGINT, SIGTERM])?;
         poll.registry()
             .register(&mut signals, SIGNAL, Interest::READABLE)?;
         let mut srv = srv;
         srv.port = port;
+        srv.listeners = listeners;
         Ok(EventLoop {
             poll,
-            listeners,
             signals,
             srv,
             pending_reads: Vec::new(),
@@ -164,9 +104,9 @@ impl EventLoop {
                 let t = ev.token();
                 if t == SIGNAL {
                     self.handle_signals();
-                } else if t.0 > LISTENER_BASE - self.listeners.len() && t.0 <= LISTENER_BASE {
-                    self.accept(LISTENER_BASE - t.0);
-                } else {
+                } else if let Some(i) = self.srv.listeners.index_of(t) {
+                    self.accept(i);
+                } else if t.0 < LISTENER_BASE - MAX_LISTENERS {
                     if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
                         self.handle_read(t.0);
                     }
@@ -242,7 +182,10 @@ impl EventLoop {
 
     fn accept(&mut self, idx: usize) {
         loop {
-            let accepted = match &self.listeners[idx] {
+            let Some(l) = self.srv.listeners.list.get(idx) else {
+                return;
+            };
+            let accepted = match l {
                 Listener::Tcp(l) => l.accept().map(|(s, peer)| {
                     let _ = s.set_nodelay(true);
                     let laddr = s.local_addr().map(|a| a.to_string()).unwrap_or_default();

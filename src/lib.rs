@@ -24,6 +24,7 @@ pub mod error;
 pub mod event_loop;
 pub mod latency;
 pub mod ldouble;
+pub mod listen;
 pub mod logging;
 pub mod monitor;
 pub mod persist;

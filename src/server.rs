@@ -94,6 +94,8 @@ pub struct ServerState {
     pub shutdown: bool,
     /// Actual TCP port (the configured one, or the one bound when 0).
     pub port: u16,
+    /// The listening sockets (rebound by CONFIG SET port/bind).
+    pub listeners: crate::listen::Listeners,
     pub executable: String,
     pub rng: crate::util::Rng,
     /// CLIENT KILL marked other clients `close_asap`: the loop frees them after this turn.
@@ -138,6 +140,7 @@ impl ServerState {
             .collect();
         ServerState {
             port: config.port,
+            listeners: Default::default(),
             config,
             dbs,
             clients: Slab::new(),

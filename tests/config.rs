@@ -994,3 +994,117 @@ fn live_client_query_buffer_limit() {
     assert_eq!(d.read_to_close(), b"");
     assert_eq!(c.cmd("PING"), b"+PONG\r\n");
 }
+
+#[test]
+fn live_port_and_bind_rebind_the_listeners() {
+    let mut srv = Server::start(&[]);
+    let old = srv.port;
+    let new = free_port();
+    let mut c = srv.connect();
+    assert_eq!(c.cmd(&format!("CONFIG SET port {new}")), b"+OK\r\n");
+    // The connection that changed it stays; new ones go to the new port only.
+    assert_eq!(c.cmd("PING"), b"+PONG\r\n");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", old)).is_err());
+    srv.port = new;
+    let mut d = srv.connect();
+    assert_eq!(
+        d.cmd("INFO server")
+            .windows(14)
+            .any(|w| w == format!("tcp_port:{new}").as_bytes()),
+        true
+    );
+    // A port in use is refused with Redis's text and the old port keeps listening.
+    let busy = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let busy_port = busy.local_addr().unwrap().port();
+    assert_eq!(
+        d.cmd(&format!("CONFIG SET port {busy_port}")),
+        b"-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\r\n"
+    );
+    assert_eq!(
+        d.cmd("CONFIG GET port"),
+        format!("*2\r\n$4\r\nport\r\n$5\r\n{new}\r\n").into_bytes()
+    );
+    assert_eq!(srv.connect().cmd("PING"), b"+PONG\r\n");
+    // bind: an address that cannot be bound puts the old list back.
+    assert_eq!(
+        d.cmd_args(&[b"CONFIG", b"SET", b"bind", b"127.0.0.1 192.0.2.1"]),
+        b"-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n"
+    );
+    assert_eq!(
+        d.cmd("CONFIG GET bind"),
+        b"*2\r\n$4\r\nbind\r\n$9\r\n127.0.0.1\r\n"
+    );
+    assert_eq!(
+        d.cmd_args(&[b"CONFIG", b"SET", b"bind", b"127.0.0.1 -::1"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(srv.connect().cmd("PING"), b"+PONG\r\n");
+}
+
+#[test]
+fn shutdown_on_signal_flags() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    let get = |c: &mut Conn| c.cmd("CONFIG GET shutdown-on-sigterm");
+    assert_eq!(
+        c.cmd_args(&[b"CONFIG", b"SET", b"shutdown-on-sigterm", b"now nosave"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(
+        get(&mut c),
+        b"*2\r\n$19\r\nshutdown-on-sigterm\r\n$10\r\nnosave now\r\n"
+    );
+    assert_eq!(
+        c.cmd_args(&[b"CONFIG", b"SET", b"shutdown-on-sigterm", b"default save"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(
+        get(&mut c),
+        b"*2\r\n$19\r\nshutdown-on-sigterm\r\n$4\r\nsave\r\n"
+    );
+    assert_eq!(
+        c.cmd_args(&[b"CONFIG", b"SET", b"shutdown-on-sigterm", b"FORCE save now"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(
+        get(&mut c),
+        b"*2\r\n$19\r\nshutdown-on-sigterm\r\n$14\r\nsave now force\r\n"
+    );
+    assert_eq!(
+        c.cmd_args(&[b"CONFIG", b"SET", b"shutdown-on-sigterm", b"save nosave"]),
+        b"-ERR CONFIG SET failed (possibly related to argument 'shutdown-on-sigterm') - shutdown options SAVE and NOSAVE can't be used simultaneously\r\n"
+    );
+    for bad in ["bogus", ""] {
+        assert_eq!(
+            c.cmd_args(&[b"CONFIG", b"SET", b"shutdown-on-sigint", bad.as_bytes()]),
+            b"-ERR CONFIG SET failed (possibly related to argument 'shutdown-on-sigint') - argument(s) must be one of the following: default, save, nosave, now, force\r\n"
+        );
+    }
+    assert_eq!(c.cmd("CONFIG SET shutdown-on-sigterm default"), b"+OK\r\n");
+    assert_eq!(
+        get(&mut c),
+        b"*2\r\n$19\r\nshutdown-on-sigterm\r\n$7\r\ndefault\r\n"
+    );
+}
+
+#[test]
+fn sigterm_follows_shutdown_on_sigterm() {
+    // `nosave`: no final snapshot although save points are set; `save` without save points.
+    for (flags, saved) in [("nosave", false), ("save", true)] {
+        let dir = std::env::temp_dir().join(format!(
+            "ferrokv-config-test-{}-sig-{flags}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let save = if saved { "" } else { "3600 1" };
+        let d = dir.to_str().unwrap();
+        let mut srv = Server::start(&["--dir", d, "--save", save, "--shutdown-on-sigterm", flags]);
+        assert_eq!(srv.connect().cmd("SET k v"), b"+OK\r\n");
+        let pid = srv.pid().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(srv.wait_exit(std::time::Duration::from_secs(10)).is_some());
+        assert_eq!(dir.join("dump.rdb").exists(), saved, "{flags}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -364,3 +364,20 @@ fn info_latencystats_uses_redis_buckets() {
     // Tracking off: nothing recorded after the reset.
     assert_eq!(c.cmd("INFO latencystats"), b"$16\r\n# Latencystats\r\n\r\n");
 }
+
+#[test]
+fn client_list_shows_own_query_buffer_and_args() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    // As Redis 7.0: during a command the query buffer holds the whole batch read with it.
+    c.send(b"CLIENT INFO\r\nPING\r\n");
+    let r = c.read_reply();
+    let line = String::from_utf8_lossy(&r).into_owned();
+    assert!(line.contains(" qbuf=19 "), "{line}");
+    assert!(line.contains(" argv-mem=10 "), "{line}");
+    assert_eq!(c.read_reply(), b"+PONG\r\n");
+    let r = c.cmd_args(&[b"client", b"list"]);
+    let line = String::from_utf8_lossy(&r).into_owned();
+    assert!(line.contains(" qbuf=26 "), "{line}");
+    assert!(line.contains(" argv-mem=10 "), "{line}");
+}

@@ -259,12 +259,12 @@ fn id(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-/// Buffer sizes of a client, shown by CLIENT LIST (zero for the client running the command,
-/// whose buffers are in use).
+/// Buffer sizes of a client, shown by CLIENT LIST.
 #[derive(Default)]
 struct Buffers {
     qbuf: usize,
     qbuf_free: usize,
+    argv_mem: usize,
     rbs: usize,
     obl: usize,
     events: &'static str,
@@ -274,9 +274,24 @@ fn buffers(c: &Client) -> Buffers {
     Buffers {
         qbuf: c.query_len(),
         qbuf_free: c.query.len() - c.qend,
+        argv_mem: 0,
         rbs: c.reply.buf.capacity(),
         obl: c.reply.pending(),
         events: if c.want_write { "rw" } else { "r" },
+    }
+}
+
+/// The buffers of the client running the command: as its batch started, with the arguments
+/// of this command as `argv-mem` (their total length, as Redis counts it).
+fn own_buffers(s: &ClientState, args: &Args<'_>) -> Buffers {
+    let b = s.bufs_seen;
+    Buffers {
+        qbuf: b.qbuf,
+        qbuf_free: b.qbuf_free,
+        argv_mem: args.iter_from(0).map(|a| a.len()).sum(),
+        rbs: b.rbs,
+        obl: 0,
+        events: "r",
     }
 }
 
@@ -333,7 +348,7 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
         s.fd
     );
     out.extend_from_slice(name);
-    let tot_mem = b.qbuf + b.qbuf_free + b.rbs + std::mem::size_of::<Client>();
+    let tot_mem = b.qbuf + b.qbuf_free + b.argv_mem + b.rbs + std::mem::size_of::<Client>();
     let cmd = s.last_cmd;
     let (multi, multi_mem) = match &s.multi {
         Some(m) => (
@@ -345,7 +360,7 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
     let _ = write!(
         out,
         " age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf={} qbuf-free={} \
-         argv-mem=0 multi-mem={} rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} \
+         argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} \
          user=default redir=-1 resp={}",
         (now_ms - s.created_ms) / 1000,
         (now_ms - s.last_interaction_ms) / 1000,
@@ -354,6 +369,7 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
         multi,
         b.qbuf,
         b.qbuf_free,
+        b.argv_mem,
         multi_mem,
         b.rbs,
         b.rbs,
@@ -374,16 +390,11 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
     out.push(b'\n');
 }
 
-fn info(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+fn info(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let mut line = Vec::new();
     let dirty = ctx.srv.watches.dirty_flag(ctx.client.id);
-    client_line(
-        &mut line,
-        ctx.client,
-        &Buffers::default(),
-        ctx.now_ms,
-        dirty,
-    );
+    let b = own_buffers(ctx.client, args);
+    client_line(&mut line, ctx.client, &b, ctx.now_ms, dirty);
     ctx.out.verbatim(&line);
     Ok(())
 }
@@ -420,7 +431,13 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if keep(ctx.client.id) {
         let mut l = Vec::new();
         let dirty = ctx.srv.watches.dirty_flag(ctx.client.id);
-        client_line(&mut l, ctx.client, &Buffers::default(), now, dirty);
+        client_line(
+            &mut l,
+            ctx.client,
+            &own_buffers(ctx.client, args),
+            now,
+            dirty,
+        );
         rows.push((ctx.client.id, l));
     }
     for (_, slot) in ctx.srv.clients.iter() {

@@ -109,6 +109,7 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         || c.addr.starts_with("127.")
         || c.addr.starts_with("[::1]")
         || c.addr.starts_with("::1");
+    let backup = ctx.srv.config.clone();
     let changed = ctx
         .srv
         .config
@@ -117,6 +118,28 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     // Settings read at their use sites take effect by themselves; these need a push.
     if changed.contains(&"loglevel") {
         crate::logging::set_level(ctx.srv.config.loglevel);
+    }
+    let (port, bind) = (changed.contains(&"port"), changed.contains(&"bind"));
+    if port || bind {
+        let srv = &mut *ctx.srv;
+        if srv
+            .listeners
+            .rebind_tcp(&srv.config.bind, srv.config.port)
+            .is_err()
+        {
+            // As Redis: the old settings come back, and their sockets with them.
+            if srv.config.dir != backup.dir {
+                let _ = std::env::set_current_dir(&backup.dir);
+            }
+            srv.config = backup;
+            let _ = srv.listeners.rebind_tcp(&srv.config.bind, srv.config.port);
+            return Err(CmdError::msg(if port {
+                "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs."
+            } else {
+                "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses."
+            }));
+        }
+        srv.port = srv.config.port;
     }
     ctx.out.ok();
     Ok(())

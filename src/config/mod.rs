@@ -184,7 +184,8 @@ impl Default for Config {
 }
 
 impl Config {
-    fn val(&self, name: &str) -> &str {
+    /// A directive's value as stored (CONFIG GET's form).
+    pub fn val(&self, name: &str) -> &str {
         &self.values[table::index(name)]
     }
 

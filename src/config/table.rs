@@ -53,6 +53,8 @@ pub enum Sp {
     NotifyKeyspaceEvents,
     Dir,
     Octal,
+    /// `shutdown-on-sigint`/`-sigterm`: a set of flags, one or more arguments.
+    ShutdownOnSig,
 }
 
 /// A directive's type.
@@ -262,8 +264,8 @@ pub static TABLE: [Spec; 176] = [
     spec("server_cpulist", "", Str(Chk::None), "", IMMUTABLE | NULLABLE),
     spec("set-max-intset-entries", "", int(0, I64), "512", ACTED),
     spec("set-proc-title", "", Bool, "yes", IMMUTABLE),
-    spec("shutdown-on-sigint", "", Enum(&["default", "save", "nosave", "now", "force"]), "default", 0),
-    spec("shutdown-on-sigterm", "", Enum(&["default", "save", "nosave", "now", "force"]), "default", 0),
+    spec("shutdown-on-sigint", "", Special(Sp::ShutdownOnSig), "default", MULTI_ARG | ACTED),
+    spec("shutdown-on-sigterm", "", Special(Sp::ShutdownOnSig), "default", MULTI_ARG | ACTED),
     spec("shutdown-timeout", "", int(0, I32), "10", 0),
     spec("slowlog-log-slower-than", "", int(-1, I64), "10000", ACTED),
     spec("slowlog-max-len", "", int(0, I64), "128", ACTED),

@@ -154,6 +154,44 @@ fn proc_title_ok(s: &str) -> bool {
     !out.trim().is_empty()
 }
 
+/// The flags of `shutdown-on-sig*` in Redis's order, with their bits.
+const SHUTDOWN_FLAGS: [(&str, u8); 5] = [
+    ("default", 0),
+    ("save", 1),
+    ("nosave", 2),
+    ("now", 4),
+    ("force", 8),
+];
+
+/// Any of `default save nosave now force`, combined; shown in that order (`default` alone
+/// when none is set).
+fn shutdown_flags(args: &[String]) -> Result<String, String> {
+    const ERR: &str = "argument(s) must be one of the following: default, save, nosave, now, force";
+    if args.is_empty() {
+        return Err(ERR.into());
+    }
+    let mut bits = 0;
+    for a in args {
+        let (_, b) = SHUTDOWN_FLAGS
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(a))
+            .ok_or(ERR)?;
+        bits |= b;
+    }
+    if bits & 3 == 3 {
+        return Err("shutdown options SAVE and NOSAVE can't be used simultaneously".into());
+    }
+    if bits == 0 {
+        return Ok("default".into());
+    }
+    let names: Vec<&str> = SHUTDOWN_FLAGS
+        .iter()
+        .filter(|(_, b)| bits & b != 0)
+        .map(|(n, _)| *n)
+        .collect();
+    Ok(names.join(" "))
+}
+
 fn parse_special(sp: Sp, args: &[String], current: &str) -> Result<String, String> {
     let empty_list = args.len() == 1 && args[0].is_empty();
     match sp {
@@ -256,6 +294,7 @@ fn parse_special(sp: Sp, args: &[String], current: &str) -> Result<String, Strin
             }
         }
         Sp::NotifyKeyspaceEvents => notify_flags(&args[0]),
+        Sp::ShutdownOnSig => shutdown_flags(args),
         Sp::Dir => {
             std::env::set_current_dir(&args[0]).map_err(|e| super::args::strerror(&e))?;
             Ok(current_dir())

@@ -434,11 +434,26 @@ pub fn prepare_shutdown(srv: &mut ServerState, f: ShutdownFlags) -> Result<(), L
     Ok(())
 }
 
-/// SIGTERM/SIGINT: shut down as SHUTDOWN without arguments does. Returns whether to exit;
-/// when the final save fails the server keeps running, as Redis does.
+/// SIGTERM/SIGINT: shut down as SHUTDOWN with the flags of `shutdown-on-sigterm` or
+/// `shutdown-on-sigint` does. Returns whether to exit; when the final save fails the server
+/// keeps running, as Redis does (unless `force`).
 pub fn signal_shutdown(srv: &mut ServerState, sig: &str) -> bool {
     log::debug!("{sig}: preparing shutdown");
-    prepare_shutdown(srv, ShutdownFlags::default()).is_ok()
+    let directive = if sig == "SIGINT" {
+        "shutdown-on-sigint"
+    } else {
+        "shutdown-on-sigterm"
+    };
+    let mut f = ShutdownFlags::default();
+    for w in srv.config.val(directive).split(' ') {
+        match w {
+            "save" => f.save = true,
+            "nosave" => f.nosave = true,
+            "force" => f.force = true,
+            _ => {}
+        }
+    }
+    prepare_shutdown(srv, f).is_ok()
 }
 
 /// Start-up: move into `dir` (as Redis's `dir` directive does), then load the AOF when
