@@ -23,6 +23,7 @@ pub mod db;
 pub mod error;
 pub mod event_loop;
 pub mod latency;
+pub mod latency_monitor;
 pub mod ldouble;
 pub mod listen;
 pub mod logging;

@@ -11,6 +11,9 @@ use crate::db::Db;
 /// Counters reported by INFO stats.
 #[derive(Default, Debug)]
 pub struct Stats {
+    /// Duration of the last fork, and forks since start (INFO stats).
+    pub latest_fork_usec: u64,
+    pub total_forks: u64,
     pub total_connections_received: u64,
     pub total_commands_processed: u64,
     pub rejected_connections: u64,
@@ -105,6 +108,8 @@ pub struct ServerState {
     pub slowlog: crate::slowlog::SlowLog,
     /// Latency histograms, indexed from each command's `CmdStats::histogram`.
     pub latency: Vec<crate::latency::Histogram>,
+    /// LATENCY's event series (`latency-monitor-threshold`).
+    pub latency_monitor: crate::latency_monitor::LatencyMonitor,
     /// Heap bytes in use once start-up finished (INFO's used_memory_startup).
     pub used_memory_startup: usize,
     last_metrics_ms: i64,
@@ -158,6 +163,7 @@ impl ServerState {
             active_expire: true,
             slowlog: Default::default(),
             latency: Vec::new(),
+            latency_monitor: Default::default(),
             used_memory_startup: 0,
             last_metrics_ms: 0,
             clock: crate::util::Clock::new(),
@@ -213,7 +219,13 @@ impl ServerState {
         let start = std::time::Instant::now();
         let st = crate::db::expire::active_expire_cycle(&mut self.dbs, now_ms, budget);
         self.expire_state.finished(&st);
-        self.stats.expire_cycle_time_used_us += start.elapsed().as_micros() as u64;
+        let used = start.elapsed().as_micros() as u64;
+        self.stats.expire_cycle_time_used_us += used;
+        self.latency_monitor.add_if_needed(
+            self.config.latency_monitor_threshold,
+            "expire-cycle",
+            used / 1000,
+        );
         let perc = if st.sampled > 0 {
             st.expired as f64 * 100.0 / st.sampled as f64
         } else {

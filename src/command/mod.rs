@@ -488,6 +488,16 @@ pub fn account(
     srv.stats.total_commands_processed += 1;
     bump(&cmd.stats.calls, 1);
     bump(&cmd.stats.usec, usec);
+    let threshold = srv.config.latency_monitor_threshold;
+    if threshold != 0 {
+        let event = if cmd.flags & flags::FAST != 0 {
+            "fast-command"
+        } else {
+            "command"
+        };
+        srv.latency_monitor
+            .add_if_needed(threshold, event, usec / 1000);
+    }
     if srv.config.latency_tracking {
         record_latency(srv, cmd, usec);
     }

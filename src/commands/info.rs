@@ -390,12 +390,12 @@ fn stats(ctx: &mut Ctx<'_>, o: &mut String) {
     field!(o, "current_eviction_exceeded_time", "0");
     field!(o, "keyspace_hits", "{}", hits);
     field!(o, "keyspace_misses", "{}", misses);
+    field!(o, "pubsub_channels", "0");
+    field!(o, "pubsub_patterns", "0");
+    field!(o, "pubsubshard_channels", "0");
+    field!(o, "latest_fork_usec", "{}", st.latest_fork_usec);
+    field!(o, "total_forks", "{}", st.total_forks);
     for f in [
-        "pubsub_channels:0",
-        "pubsub_patterns:0",
-        "pubsubshard_channels:0",
-        "latest_fork_usec:0",
-        "total_forks:0",
         "migrate_cached_sockets:0",
         "slave_expires_tracked_keys:0",
         "active_defrag_hits:0",

@@ -1,5 +1,5 @@
-//! Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LATENCY (no latency events are ever
-//! sampled), WAIT (no replicas), READONLY/READWRITE (no cluster), LOLWUT, ROLE (always a
+//! Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LATENCY (the monitor's events are in
+//! [`crate::latency_monitor`]), WAIT (no replicas), READONLY/READWRITE (no cluster), LOLWUT, ROLE (always a
 //! master), MODULE (no modules can be loaded).
 
 use crate::command::{Command, Ctx, acl, flags};
@@ -217,7 +217,7 @@ pub static LATENCY_SUBCOMMANDS: [Command; 7] = [
         since: "2.8.13",
         summary: "Return timestamp-latency samples for the event.",
         complexity: "O(1)",
-        ..Command::new("latency|history", 3, latency_empty)
+        ..Command::new("latency|history", 3, latency_history)
     },
     Command {
         flags: LAT_FLAGS,
@@ -227,7 +227,7 @@ pub static LATENCY_SUBCOMMANDS: [Command; 7] = [
         since: "2.8.13",
         summary: "Return the latest latency samples for all events.",
         complexity: "O(1)",
-        ..Command::new("latency|latest", 2, latency_empty)
+        ..Command::new("latency|latest", 2, latency_latest)
     },
     Command {
         flags: LAT_FLAGS,
@@ -285,36 +285,80 @@ fn latency_help(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-/// LATENCY DOCTOR: the report for a monitor that never sampled a spike.
+/// LATENCY DOCTOR: the analysis of the recorded events, with advice.
 fn latency_doctor(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
-    let threshold = ctx.srv.config.get(b"latency-monitor-threshold");
-    let enabled = threshold.first().is_some_and(|(_, v)| v != "0");
-    let text: &[u8] = if enabled {
-        b"Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n"
-    } else {
-        b"I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n"
+    use crate::latency_monitor::{DoctorSettings, doctor};
+    let c = &ctx.srv.config;
+    let settings = DoctorSettings {
+        threshold: c.latency_monitor_threshold,
+        slowlog_slower_than: c.slowlog_log_slower_than,
+        fsync_always: c.val("appendfsync") == "always",
+        hz: c.hz as u64,
     };
-    ctx.out.verbatim(text);
+    let report = doctor(&ctx.srv.latency_monitor, &settings, now_secs());
+    ctx.out.verbatim(report.as_bytes());
     Ok(())
 }
 
-/// LATENCY GRAPH event: no event ever has samples.
-fn latency_graph(_ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let mut e = b"ERR No samples available for event '".to_vec();
-    e.extend_from_slice(&args[2]);
-    e.push(b'\'');
-    Err(CmdError::Bytes(e))
+fn now_secs() -> i64 {
+    crate::util::now_ms() / 1000
 }
 
-/// LATENCY LATEST / HISTORY event: no samples.
-fn latency_empty(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
-    ctx.out.array(0);
+/// LATENCY GRAPH event: an ASCII graph of the event's samples.
+fn latency_graph(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let Some((event, ts)) = ctx.srv.latency_monitor.get(&args[2]) else {
+        let mut e = b"ERR No samples available for event '".to_vec();
+        e.extend_from_slice(&args[2]);
+        e.push(b'\'');
+        return Err(CmdError::Bytes(e));
+    };
+    let g = crate::latency_monitor::graph(event, ts, now_secs());
+    ctx.out.verbatim(g.as_bytes());
     Ok(())
 }
 
-/// LATENCY RESET [event ...]: the number of event series reset (none exist).
-fn latency_reset(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
-    ctx.out.int(0);
+/// LATENCY LATEST: per event, its latest sample's time and latency, and the all-time max.
+fn latency_latest(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    let out = &mut *ctx.out;
+    let mon = &ctx.srv.latency_monitor;
+    out.array(mon.events().count());
+    for (event, ts) in mon.events() {
+        let (t, ms) = ts.latest();
+        out.array(4);
+        out.bulk(event.as_bytes());
+        out.int(t);
+        out.int(ms as i64);
+        out.int(ts.max as i64);
+    }
+    Ok(())
+}
+
+/// LATENCY HISTORY event: the event's (time, latency) samples, oldest first.
+fn latency_history(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let out = &mut *ctx.out;
+    match ctx.srv.latency_monitor.get(&args[2]) {
+        None => out.array(0),
+        Some((_, ts)) => {
+            out.array(ts.samples().count());
+            for (t, ms) in ts.samples() {
+                out.array(2);
+                out.int(t);
+                out.int(ms as i64);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// LATENCY RESET [event ...]: the number of event series dropped (all when none is named).
+fn latency_reset(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let mon = &mut ctx.srv.latency_monitor;
+    let n = if args.len() == 2 {
+        mon.reset(None)
+    } else {
+        args.iter_from(2).map(|e| mon.reset(Some(e))).sum()
+    };
+    ctx.out.int(n as i64);
     Ok(())
 }
 

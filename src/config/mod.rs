@@ -73,6 +73,8 @@ pub struct Config {
     pub zset_max_listpack_entries: usize,
     pub zset_max_listpack_value: usize,
     pub slowlog_log_slower_than: i64,
+    /// Milliseconds from which LATENCY records an event (0: off).
+    pub latency_monitor_threshold: u64,
     pub slowlog_max_len: usize,
     pub latency_tracking: bool,
     pub latency_tracking_info_percentiles: Vec<f64>,
@@ -151,6 +153,7 @@ impl Default for Config {
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
             slowlog_log_slower_than: 10000,
+            latency_monitor_threshold: 0,
             slowlog_max_len: 128,
             latency_tracking: true,
             latency_tracking_info_percentiles: vec![50.0, 99.0, 99.9],
@@ -241,6 +244,7 @@ impl Config {
         self.zset_max_listpack_entries = self.num("zset-max-listpack-entries");
         self.zset_max_listpack_value = self.num("zset-max-listpack-value");
         self.slowlog_log_slower_than = self.num("slowlog-log-slower-than");
+        self.latency_monitor_threshold = self.num("latency-monitor-threshold");
         self.slowlog_max_len = self.num("slowlog-max-len");
         self.latency_tracking = self.yes("latency-tracking");
         self.latency_tracking_info_percentiles = self

@@ -422,8 +422,7 @@ pub fn rewrite_background(srv: &mut ServerState) -> Result<(), Logged> {
             Logged
         })?;
     }
-    // SAFETY: single-threaded process; the child writes one file and `_exit`s.
-    let pid = unsafe { libc::fork() };
+    let pid = super::fork(srv);
     if pid == 0 {
         super::close_sockets_in_child();
         let me = std::process::id();

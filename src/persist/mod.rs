@@ -254,6 +254,22 @@ pub fn save(srv: &mut ServerState) -> Result<(), Logged> {
     }
 }
 
+/// `fork()`, timed for INFO's `latest_fork_usec`/`total_forks` and LATENCY's `fork` event.
+pub fn fork(srv: &mut ServerState) -> libc::pid_t {
+    let start = std::time::Instant::now();
+    // SAFETY: ferrokv is single-threaded; every child only writes its file and `_exit`s.
+    let pid = unsafe { libc::fork() };
+    if pid > 0 {
+        let us = start.elapsed().as_micros() as u64;
+        srv.stats.latest_fork_usec = us;
+        srv.stats.total_forks += 1;
+        let threshold = srv.config.latency_monitor_threshold;
+        srv.latency_monitor
+            .add_if_needed(threshold, "fork", us / 1000);
+    }
+    pid
+}
+
 /// Starts a BGSAVE child. Err when fork fails.
 pub fn bgsave(srv: &mut ServerState) -> Result<(), Logged> {
     let now_ms = crate::util::now_ms();
@@ -261,8 +277,7 @@ pub fn bgsave(srv: &mut ServerState) -> Result<(), Logged> {
     srv.persist.lastbgsave_try = now_ms / 1000;
     srv.persist.rdb_saves += 1;
     let path = rdb_path(srv);
-    // SAFETY: ferrokv is single-threaded; the child only writes the file and `_exit`s.
-    let pid = unsafe { libc::fork() };
+    let pid = fork(srv);
     if pid == 0 {
         close_sockets_in_child();
         let code = match write_rdb_file(srv, &path, false) {
