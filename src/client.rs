@@ -148,6 +148,8 @@ pub struct Client {
     pub queued_read: bool,
     /// Unix seconds since the output has been over the soft limit (0 = it is not).
     obuf_soft_since: i64,
+    /// Most query-buffer bytes in use since the cron last looked.
+    query_peak: usize,
 }
 
 /// What one [`Client::write_output`] call left behind.
@@ -186,6 +188,7 @@ impl Client {
             queued_write: false,
             queued_read: false,
             obuf_soft_since: 0,
+            query_peak: 0,
         }
     }
 
@@ -226,6 +229,7 @@ impl Client {
             Ok(0) => ReadOutcome::Closed,
             Ok(n) => {
                 self.qend += n;
+                self.query_peak = self.query_peak.max(self.qend);
                 ReadOutcome::Data { n, full: n == cap }
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => ReadOutcome::WouldBlock,
@@ -311,11 +315,13 @@ impl Client {
     /// Periodic (cron) housekeeping: a drained reply buffer that grew big is given back, so
     /// a burst of big replies costs one allocation per burst, not per reply, and idle clients
     /// hold little memory.
-    pub fn release_idle_buffers(&mut self) {
+    pub fn release_idle_buffers(&mut self, now_ms: i64) {
         if self.reply.pending() == 0 && self.reply.buf.capacity() > REPLY_IDLE_MAX {
             self.reply.buf = Vec::new();
             self.reply.sent = 0;
         }
+        self.resize_query_buffer(now_ms);
+        self.parser.shrink_idle();
     }
 
     /// Redis's `setProtocolError` log line (at verbose): the reason, the client, and a sample
@@ -401,12 +407,10 @@ impl Client {
             return;
         }
         if self.qpos == self.qend && !self.parser.in_progress() {
+            // A big buffer stays for the next big request; the cron gives it back (see
+            // `resize_query_buffer`).
             self.qpos = 0;
             self.qend = 0;
-            // Give back memory after a burst of large requests.
-            if self.query.len() > 4 * READ_CHUNK {
-                self.query = Vec::new();
-            }
             return;
         }
         // A partly parsed command keeps spans into the buffer: keep it from its start.
@@ -423,12 +427,30 @@ impl Client {
         self.qpos -= start;
         self.cmd_start = 0;
         self.parser.shift(start);
-        // Give back memory after a big request when only a small tail is left.
-        if !self.parser.in_progress() && self.query.len() > 4 * READ_CHUNK && self.qend < READ_CHUNK
-        {
-            self.query.truncate(2 * READ_CHUNK);
-            self.query.shrink_to_fit();
+    }
+
+    /// Cron, as Redis's `clientsCronResizeQueryBuffer`: a query buffer wasting more than 4 KiB
+    /// is trimmed to what it holds once the client has been idle over 2 s (an idle client
+    /// keeps no buffer), or, when bigger than 32 KiB and twice the peak seen since the last
+    /// check, down to that peak (never below a bulk being read).
+    fn resize_query_buffer(&mut self, now_ms: i64) {
+        let size = self.query.len();
+        if size - self.qend > 4 * 1024 {
+            let idle_s = now_ms / 1000 - self.state.last_interaction_ms / 1000;
+            let pending = self.parser.pending_bulk().map_or(0, |n| self.qpos + n + 2);
+            let keep = if idle_s > 2 {
+                Some(self.qend)
+            } else if size > 32 * 1024 && size / 2 > self.query_peak {
+                Some(self.qend.max(self.query_peak).max(pending))
+            } else {
+                None
+            };
+            if let Some(n) = keep {
+                self.query.truncate(n);
+                self.query.shrink_to_fit();
+            }
         }
+        self.query_peak = self.qend;
     }
 
     /// Writes pending output, at most [`WRITE_BUDGET`] bytes. Err means the client must be

@@ -440,7 +440,7 @@ impl EventLoop {
         let mut doomed = Vec::new();
         for (t, slot) in self.srv.clients.iter_mut() {
             if let Some(c) = slot {
-                c.release_idle_buffers();
+                c.release_idle_buffers(now);
                 // Blocked and paused clients are waiting by design: no idle timeout.
                 // Monitors, like replicas, are exempt.
                 let waiting = c.state.blocked || c.state.postponed.is_some() || c.state.monitor;

@@ -11,10 +11,14 @@ const MAX_VALUE: u64 = 1_000_000_000;
 /// Buckets needed to reach [`MAX_VALUE`]: 23, each holding 128 counters past the first.
 const COUNTS_LEN: usize = 24 * 128;
 
-/// One command's histogram; the counters are allocated on the first recording.
+/// Counters per chunk: one chunk per power-of-two bucket, allocated when first used (a
+/// command's latencies fall in a few buckets, so a histogram takes a few KiB, not 24).
+const CHUNK: usize = 128;
+
+/// One command's histogram.
 #[derive(Default, Clone)]
 pub struct Histogram {
-    counts: Vec<u64>,
+    chunks: Vec<Option<Box<[u64; CHUNK]>>>,
     total: u64,
 }
 
@@ -51,13 +55,21 @@ fn highest_equivalent(v: u64) -> u64 {
 impl Histogram {
     /// Records one duration in nanoseconds.
     pub fn record(&mut self, ns: u64) {
-        if self.counts.is_empty() {
-            self.counts = vec![0; COUNTS_LEN];
+        if self.chunks.is_empty() {
+            self.chunks = vec![None; COUNTS_LEN / CHUNK];
         }
-        let v = ns.clamp(1, MAX_VALUE);
-        if let Some(c) = self.counts.get_mut(counts_index(v)) {
-            *c += 1;
+        let i = counts_index(ns.clamp(1, MAX_VALUE));
+        if let Some(chunk) = self.chunks.get_mut(i / CHUNK) {
+            chunk.get_or_insert_with(|| Box::new([0; CHUNK]))[i % CHUNK] += 1;
             self.total += 1;
+        }
+    }
+
+    /// The counter at index `i` (None past the end).
+    fn count(&self, i: usize) -> Option<u64> {
+        match self.chunks.get(i / CHUNK)? {
+            Some(c) => Some(c[i % CHUNK]),
+            None => (i < COUNTS_LEN).then_some(0),
         }
     }
 
@@ -70,7 +82,7 @@ impl Histogram {
         let p = p.min(100.0);
         let want = ((p / 100.0 * self.total as f64 + 0.5) as u64).max(1);
         let mut seen = 0;
-        for (i, &c) in self.counts.iter().enumerate() {
+        for (i, c) in (0..COUNTS_LEN).map_while(|i| Some((i, self.count(i)?))) {
             seen += c;
             if seen >= want {
                 let v = value_at_index(i);
@@ -112,7 +124,7 @@ impl Histogram {
                     Some(i) if value_at_index(i) >= lowest => break,
                     _ => {
                         let next = at.map_or(0, |i| i + 1);
-                        let Some(&c) = self.counts.get(next) else {
+                        let Some(c) = self.count(next) else {
                             break 'levels;
                         };
                         cum += c;

@@ -381,3 +381,48 @@ fn client_list_shows_own_query_buffer_and_args() {
     assert!(line.contains(" qbuf=26 "), "{line}");
     assert!(line.contains(" argv-mem=10 "), "{line}");
 }
+
+/// `qbuf` + `qbuf-free` of the client named `name`, from CLIENT LIST.
+fn query_buffer(c: &mut Conn, name: &str) -> usize {
+    let list = String::from_utf8_lossy(&c.cmd("CLIENT LIST")).into_owned();
+    let line = list
+        .lines()
+        .find(|l| l.contains(&format!(" name={name} ")))
+        .unwrap_or_else(|| panic!("{list}"));
+    let field = |f: &str| -> usize {
+        line.split(' ')
+            .find_map(|kv| kv.strip_prefix(f))
+            .and_then(|v| v.parse().ok())
+            .unwrap()
+    };
+    field("qbuf=") + field("qbuf-free=")
+}
+
+#[test]
+fn query_buffers_are_resized_like_redis() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    let mut idle = srv.connect();
+    assert_eq!(idle.cmd("CLIENT SETNAME idle"), b"+OK\r\n");
+    let q = query_buffer(&mut c, "idle");
+    assert!((16384..32768).contains(&q), "{q}");
+    // After a big request the buffer stays big until the cron sees it is no longer needed.
+    let mut big = srv.connect();
+    assert_eq!(big.cmd("CLIENT SETNAME big"), b"+OK\r\n");
+    let value = vec![b'A'; 400_000];
+    assert_eq!(big.cmd_args(&[b"SET", b"x", &value]), b"+OK\r\n");
+    let orig = query_buffer(&mut c, "big");
+    assert!(orig > 32768, "{orig}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut now = orig;
+    while now >= orig && std::time::Instant::now() < deadline {
+        assert_eq!(big.cmd_args(&[b"SET", b"x", &[b'A'; 100]]), b"+OK\r\n");
+        now = query_buffer(&mut c, "big");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(now > 0 && now < orig, "{now} vs {orig}");
+    // A client idle for over 2 seconds holds no query buffer at all.
+    std::thread::sleep(std::time::Duration::from_millis(3300));
+    assert_eq!(query_buffer(&mut c, "idle"), 0);
+    assert_eq!(idle.cmd("PING"), b"+PONG\r\n");
+}

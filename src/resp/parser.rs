@@ -131,6 +131,19 @@ impl Parser {
         self.bulk_len = -1;
     }
 
+    /// Cron: between commands, gives back the argument list of a command with very many
+    /// arguments (and a long inline line), which is otherwise kept for reuse.
+    pub fn shrink_idle(&mut self) {
+        if self.multibulk_left == 0 {
+            if self.spans.capacity() > 1024 {
+                self.spans = Vec::new();
+            }
+            if self.inline_buf.capacity() > 64 * 1024 {
+                self.inline_buf = Vec::new();
+            }
+        }
+    }
+
     /// True while a command is partly parsed (its spans point into the query buffer).
     pub fn in_progress(&self) -> bool {
         self.multibulk_left > 0
