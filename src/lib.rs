@@ -19,6 +19,7 @@ pub mod client;
 pub mod command;
 pub mod commands;
 pub mod config;
+pub mod crash;
 pub mod db;
 pub mod error;
 pub mod event_loop;

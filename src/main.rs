@@ -48,6 +48,7 @@ fn main() -> ExitCode {
         eprintln!("{e}");
         return ExitCode::FAILURE;
     }
+    ferrokv::crash::install();
     log::warn!("oO0OoO0OoO0Oo ferrokv is starting oO0OoO0OoO0Oo");
     log::warn!(
         "ferrokv version={} (Redis {} compatible), pid={}, just started",

@@ -85,3 +85,26 @@ fn idle_timeout_closes_clients() {
         "{waited:?}"
     );
 }
+
+#[test]
+fn fatal_signal_leaves_a_crash_report() {
+    let dir = std::env::temp_dir().join(format!("ferrokv-crash-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("log.txt");
+    let mut srv = Server::start(&["--logfile", log.to_str().unwrap()]);
+    assert_eq!(srv.connect().cmd("PING"), b"+PONG\r\n");
+    let pid = srv.pid().to_string();
+    std::process::Command::new("kill")
+        .args(["-ABRT", &pid])
+        .status()
+        .unwrap();
+    let status = srv.wait_exit(std::time::Duration::from_secs(10)).unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(6));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("crashed by signal: 6"), "{text}");
+    assert!(text.contains("------ STACK TRACE ------"), "{text}");
+    assert!(text.contains("=== FERROKV BUG REPORT END."), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
