@@ -48,12 +48,37 @@ fn filter(level: LogLevel) -> log::LevelFilter {
     }
 }
 
+/// The `log` target of lines written without the pid/time/level prefix.
+pub const RAW: &str = "raw";
+
+/// Logs the start-up banner (Redis's `redisAsciiArt`): a logo with the port and pid when
+/// `always-show-logo` is set or the log is a terminal, else one line.
+pub fn banner(cfg: &Config, port: u16) {
+    // SAFETY: isatty on a constant fd has no preconditions.
+    let tty = cfg.logfile.is_empty() && unsafe { libc::isatty(1) } == 1;
+    if cfg.val("always-show-logo") == "yes" || tty {
+        log::info!(
+            target: RAW,
+            "\n      _.--._         ferrokv {} (Redis {} compatible) 64 bit\n   .-'  fe  '-.      \n  (   ferrokv  )     Running in standalone mode\n   '-.      .-'      Port: {port}\n      '-..-'         PID: {}\n",
+            crate::VERSION,
+            crate::REDIS_VERSION,
+            std::process::id()
+        );
+    } else {
+        log::info!("Running mode=standalone, port={port}.");
+    }
+}
+
 /// Installs the logger. Returns an error message if the log file cannot be opened.
 pub fn init(cfg: &Config) -> Result<(), String> {
     let mut b = env_logger::Builder::new();
     b.filter_level(filter(cfg.loglevel));
     let pid = std::process::id();
     b.format(move |buf, rec| {
+        // Redis's LL_RAW: the text alone, no prefix.
+        if rec.target() == RAW {
+            return writeln!(buf, "{}", rec.args());
+        }
         let mark = match rec.level() {
             log::Level::Trace => '.',
             log::Level::Debug => '-',

@@ -56,6 +56,13 @@ fn main() -> ExitCode {
         ferrokv::REDIS_VERSION,
         std::process::id()
     );
+    if args.is_empty() {
+        log::warn!(
+            "Warning: no config file specified, using the default config. In order to specify a config file use ferrokv /path/to/redis.conf"
+        );
+    } else {
+        log::warn!("Configuration loaded");
+    }
     config.apply_at_start();
     let pidfile = config
         .get(b"pidfile")
@@ -79,6 +86,7 @@ fn main() -> ExitCode {
     ev.srv
         .commands
         .apply_renames(&ev.srv.config.rename_commands);
+    ferrokv::logging::banner(&ev.srv.config, ev.srv.port);
     ev.srv.used_memory_startup = ferrokv::alloc::used();
     log::info!("Server initialized");
     if ferrokv::persist::load_at_startup(&mut ev.srv).is_err() {
