@@ -108,3 +108,33 @@ fn fatal_signal_leaves_a_crash_report() {
     assert!(text.contains("=== FERROKV BUG REPORT END."), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn start_up_banner() {
+    let dir = std::env::temp_dir().join(format!("ferrokv-banner-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for logo in ["yes", "no"] {
+        let log = dir.join(format!("log-{logo}.txt"));
+        let srv = Server::start(&[
+            "--logfile",
+            log.to_str().unwrap(),
+            "--always-show-logo",
+            logo,
+        ]);
+        assert_eq!(srv.connect().cmd("PING"), b"+PONG\r\n");
+        let text = std::fs::read_to_string(&log).unwrap();
+        let port = srv.port;
+        assert!(text.contains("# Configuration loaded\n"), "{text}");
+        if logo == "yes" {
+            assert!(text.contains(&format!(" PID: {}\n", srv.pid())), "{text}");
+            assert!(text.contains(&format!(" Port: {port}\n")), "{text}");
+        } else {
+            assert!(
+                text.contains(&format!("* Running mode=standalone, port={port}.\n")),
+                "{text}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
