@@ -77,8 +77,11 @@ fi
 # ---- ferrokv in redis-server's place -----------------------------------------------------------
 # The suite's default.conf sets always-show-logo, so ferrokv's banner gives the " PID: <pid>"
 # line the suite waits for, once the listeners are bound.
+# A script, not a symlink: a copy of this tree must not write through it into target/.
 mkdir -p "$src/src"
-ln -sf "$bin" "$src/src/redis-server"
+rm -f "$src/src/redis-server"
+printf '#!/bin/sh\nexec %s "$@"\n' "$bin" >"$src/src/redis-server"
+chmod +x "$src/src/redis-server"
 for t in redis-cli redis-benchmark redis-check-aof redis-check-rdb; do
     ln -sf "$(command -v $t || echo /usr/bin/$t)" "$src/src/$t"
 done
