@@ -29,6 +29,7 @@ pub mod ldouble;
 pub mod listen;
 pub mod logging;
 pub mod monitor;
+pub mod oom;
 pub mod persist;
 pub mod resp;
 pub mod server;

@@ -87,6 +87,7 @@ fn main() -> ExitCode {
         .commands
         .apply_renames(&ev.srv.config.rename_commands);
     ferrokv::logging::banner(&ev.srv.config, ev.srv.port);
+    let _ = ferrokv::oom::apply(&ev.srv.config, ferrokv::oom::MASTER);
     ev.srv.used_memory_startup = ferrokv::alloc::used();
     log::info!("Server initialized");
     if ferrokv::persist::load_at_startup(&mut ev.srv).is_err() {

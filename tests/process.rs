@@ -138,3 +138,34 @@ fn start_up_banner() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn oom_score_adj_follows_the_config() {
+    let srv = Server::start(&[]);
+    let path = format!("/proc/{}/oom_score_adj", srv.pid());
+    let read = || std::fs::read_to_string(&path).unwrap().trim().to_string();
+    std::fs::write(&path, "22\n").unwrap();
+    let mut c = srv.connect();
+    // Off: the values do not touch the process.
+    assert_eq!(
+        c.cmd_args(&[b"CONFIG", b"SET", b"oom-score-adj-values", b"9 10 11"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(read(), "22");
+    // Relative to the score found when turned on; `relative` shows as `yes`.
+    assert_eq!(c.cmd("CONFIG SET oom-score-adj relative"), b"+OK\r\n");
+    assert_eq!(read(), "31");
+    assert_eq!(
+        c.cmd("CONFIG GET oom-score-adj"),
+        b"*2\r\n$13\r\noom-score-adj\r\n$3\r\nyes\r\n"
+    );
+    assert_eq!(c.cmd("CONFIG SET oom-score-adj absolute"), b"+OK\r\n");
+    assert_eq!(read(), "9");
+    // Off again: the first score comes back.
+    assert_eq!(c.cmd("CONFIG SET oom-score-adj no"), b"+OK\r\n");
+    assert_eq!(read(), "22");
+    assert_eq!(
+        c.cmd_args(&[b"CONFIG", b"SET", b"oom-score-adj-values", b"-2001 0 0"]),
+        b"-ERR CONFIG SET failed (possibly related to argument 'oom-score-adj-values') - Invalid oom-score-adj-values, elements must be between -2000 and 2000.\r\n"
+    );
+}

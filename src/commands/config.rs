@@ -119,6 +119,17 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if changed.contains(&"loglevel") {
         crate::logging::set_level(ctx.srv.config.loglevel);
     }
+    let oom = ["oom-score-adj", "oom-score-adj-values"];
+    if oom.iter().any(|n| changed.contains(n))
+        && crate::oom::apply(&ctx.srv.config, crate::oom::MASTER).is_err()
+    {
+        let name = oom.iter().find(|n| changed.contains(n)).unwrap_or(&oom[0]);
+        ctx.srv.config = backup;
+        let _ = crate::oom::apply(&ctx.srv.config, crate::oom::MASTER);
+        return Err(CmdError::msg(format!(
+            "ERR CONFIG SET failed (possibly related to argument '{name}') - Failed to set current oom_score_adj. Check server logs."
+        )));
+    }
     let (port, bind) = (changed.contains(&"port"), changed.contains(&"bind"));
     if port || bind {
         let srv = &mut *ctx.srv;

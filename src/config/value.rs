@@ -25,6 +25,12 @@ pub fn parse(spec: &Spec, args: &[String], current: &str) -> Result<String, Stri
                 Err("argument must be 'yes' or 'no'".into())
             }
         }
+        // `relative` is `yes` under another name: CONFIG GET shows the first name, as Redis.
+        Kind::Enum(names)
+            if spec.name == "oom-score-adj" && one.eq_ignore_ascii_case("relative") =>
+        {
+            Ok(names[1].to_string())
+        }
         Kind::Enum(names) => names
             .iter()
             .find(|n| n.eq_ignore_ascii_case(one))

@@ -259,6 +259,9 @@ pub fn fork(srv: &mut ServerState) -> libc::pid_t {
     let start = std::time::Instant::now();
     // SAFETY: ferrokv is single-threaded; every child only writes its file and `_exit`s.
     let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        let _ = crate::oom::apply(&srv.config, crate::oom::BGCHILD);
+    }
     if pid > 0 {
         let us = start.elapsed().as_micros() as u64;
         srv.stats.latest_fork_usec = us;
