@@ -181,6 +181,7 @@ pub fn after_write(
     reply: &[u8],
     pre: Vec<(usize, Vec<u8>)>,
 ) {
+    let smove_dst_unchanged = std::mem::take(&mut srv.smove_dst_unchanged);
     if srv.watches.is_empty() && srv.blocking.waiters.is_empty() {
         return;
     }
@@ -209,7 +210,7 @@ pub fn after_write(
         _ => {}
     }
     for (pos, f) in crate::command::key_positions(cmd, args) {
-        if f & ks::RO == 0 {
+        if f & ks::RO == 0 && !(smove_dst_unchanged && pos == 2) {
             touch(srv, db, args.get(pos));
         }
     }

@@ -103,6 +103,9 @@ pub struct ServerState {
     pub rng: crate::util::Rng,
     /// CLIENT KILL marked other clients `close_asap`: the loop frees them after this turn.
     pub kill_pending: bool,
+    /// Set by SMOVE when the member was already in the destination: only the source changed
+    /// (Redis signals the destination to WATCH only when the member was added).
+    pub smove_dst_unchanged: bool,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
     pub slowlog: crate::slowlog::SlowLog,
@@ -160,6 +163,7 @@ impl ServerState {
                 .unwrap_or_default(),
             rng,
             kill_pending: false,
+            smove_dst_unchanged: false,
             active_expire: true,
             slowlog: Default::default(),
             latency: Vec::new(),

@@ -462,3 +462,21 @@ fn aof_wraps_transactions_in_multi_exec() {
     assert_eq!(show(&aof), show(&want));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn smove_touches_the_destination_only_when_it_adds() {
+    let (env, mut c) = start();
+    c.cmd("SADD src a b");
+    c.cmd("SADD dst a");
+    // `a` is already in dst: only src changes, a WATCH on dst holds (Redis 7.0).
+    assert_eq!(watch_then(&env, &mut c, "dst", &["SMOVE src dst a"]), RAN);
+    assert_eq!(
+        watch_then(&env, &mut c, "src", &["SADD src a", "SMOVE src dst a"]),
+        ABORTED
+    );
+    assert_eq!(
+        watch_then(&env, &mut c, "dst", &["SMOVE src dst b"]),
+        ABORTED
+    );
+    assert_eq!(c.cmd("SCARD dst"), b":2\r\n");
+}

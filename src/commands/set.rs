@@ -596,8 +596,9 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     db.remove_if_empty(src);
     let d = db.entry_or_insert(dst, now, || Value::Set(Box::new(Set::for_first(m))));
-    d.as_set_mut()?.add(m, max);
+    let added = d.as_set_mut()?.add(m, max);
     out.int(1);
+    ctx.srv.smove_dst_unchanged = !added;
     Ok(())
 }
 
