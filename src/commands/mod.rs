@@ -1,6 +1,7 @@
 //! Command implementations, one module per group (as Redis's `t_string.c`, `t_hash.c`, ...).
 //! Each module exports `COMMANDS`, its part of the command table.
 
+pub mod bitops;
 pub mod client;
 pub mod command;
 pub mod config;
@@ -35,6 +36,7 @@ pub static GROUPS: &[&[Command]] = &[
     &server::COMMANDS,
     &keys::COMMANDS,
     &string::COMMANDS,
+    &bitops::COMMANDS,
     &hash::COMMANDS,
     &set::COMMANDS,
     &slowlog::COMMANDS,
