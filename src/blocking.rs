@@ -335,6 +335,7 @@ pub fn handle_ready(srv: &mut ServerState) {
                         touch(srv, db, args.get(2));
                     }
                     srv.stats.dirty += 1;
+                    crate::persist::propagate::take_expired(srv);
                     if matches!(cmd.name, "blmove") {
                         // Served BLMOVE goes out with Redis's own lowercase sides.
                         let (from, to) = (
@@ -355,6 +356,8 @@ pub fn handle_ready(srv: &mut ServerState) {
                     } else {
                         propagate(srv, db, cmd, &args, &reply, now_ms);
                     }
+                    // Each served client is an execution unit of its own.
+                    crate::persist::propagate::flush(srv, false);
                     finish(srv, &mut c.state, b, false, None);
                 }
                 Err(e) => {

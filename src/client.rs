@@ -81,6 +81,8 @@ pub struct ClientState {
     pub postponed: Option<crate::commands::multi::OwnedArgs>,
     /// In MONITOR mode (see [`crate::monitor`]).
     pub monitor: bool,
+    /// A replica: it sent SYNC or PSYNC (see [`crate::replication`]).
+    pub replica: bool,
 }
 
 impl ClientState {
@@ -112,6 +114,7 @@ impl ClientState {
             blocked: false,
             postponed: None,
             monitor: false,
+            replica: false,
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod ldouble;
 pub mod logging;
 pub mod monitor;
 pub mod persist;
+pub mod replication;
 pub mod resp;
 pub mod server;
 pub mod sha1;

@@ -385,6 +385,9 @@ pub fn execute(
                 _ => {
                     client.last_cmd = cmd.name;
                     call(srv, client, out, cmd, args);
+                    // The end of the execution unit: what it propagated goes out (RANDOMKEY
+                    // and SCAN, which may expire any number of keys, without MULTI).
+                    crate::persist::propagate::flush(srv, matches!(cmd.name, "randomkey" | "scan"));
                 }
             }
         }
@@ -453,6 +456,8 @@ pub fn call(
     let end = crate::util::ticks();
     srv.cmd_clock = end;
     let usec = crate::util::ticks_to_us(start, end);
+    // Keys the command found expired are propagated as DELs before the command itself.
+    crate::persist::propagate::take_expired(srv);
     // A command that blocked is counted now, as Redis 7.0 does; its reply comes when served.
     account(srv, client, cmd, args, usec, now_ms);
     match res {

@@ -454,12 +454,9 @@ pub fn validate_client_name(name: &[u8]) -> CmdResult {
     Ok(())
 }
 
-/// ROLE: a master with no replicas at offset 0.
+/// ROLE: master, its replication offset and its replicas.
 fn role(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
-    ctx.out.array(3);
-    ctx.out.bulk(b"master");
-    ctx.out.int(0);
-    ctx.out.array(0);
+    crate::replication::role(ctx);
     Ok(())
 }
 

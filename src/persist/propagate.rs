@@ -1,9 +1,141 @@
-//! How executed write commands are written to the AOF: the RESP encoding, and the rewrites
-//! Redis 7.0 applies when it propagates them (relative expiries made absolute, `GETDEL` as
-//! `DEL`, `INCRBYFLOAT` as `SET ... KEEPTTL`, random pops as the removal of what was popped)
-//! plus which replies mean nothing changed (so nothing is written).
+//! How executed write commands reach the AOF and the replicas: the RESP encoding, the
+//! rewrites Redis 7.0 applies when it propagates them (relative expiries made absolute,
+//! `GETDEL` as `DEL`, `INCRBYFLOAT` as `SET ... KEEPTTL`, random pops as the removal of what
+//! was popped), which replies mean nothing changed (so nothing is written), and the grouping
+//! of one execution unit's commands (Redis's `also_propagate`).
+//!
+//! Commands propagated while a command runs (its own, the `DEL`s of keys it found expired,
+//! those of the commands an EXEC runs) collect in a [`Unit`]; [`flush`] hands them to each
+//! consumer once the unit ends, wrapped in MULTI/EXEC when there is more than one, each
+//! consumer (AOF, replication stream) with its own SELECT state. Nothing is collected when
+//! there is no consumer.
+
+use std::sync::atomic::Ordering::Relaxed;
 
 use crate::resp::Args;
+use crate::server::ServerState;
+
+/// Commands of one execution unit waiting to be propagated: their RESP bytes and, per
+/// command, its database and where its bytes end.
+#[derive(Default, Debug)]
+pub struct Unit {
+    buf: Vec<u8>,
+    ops: Vec<(usize, usize)>,
+}
+
+impl Unit {
+    /// Adds the command `f` writes (nothing if it returns false) in database `db`.
+    pub fn push(&mut self, db: usize, f: impl FnOnce(&mut Vec<u8>) -> bool) {
+        let start = self.buf.len();
+        if f(&mut self.buf) {
+            self.ops.push((db, self.buf.len()));
+        } else {
+            self.buf.truncate(start);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// Whether anything consumes propagated commands: an AOF being appended to, or a replication
+/// backlog (replicas attached).
+pub fn has_consumer(srv: &ServerState) -> bool {
+    super::aof::accepting(srv) || srv.repl.backlog.is_some()
+}
+
+/// Appends a SELECT when `db` is not the consumer's selected database.
+fn select(out: &mut Vec<u8>, selected: &mut Option<usize>, db: usize) {
+    if *selected != Some(db) {
+        let mut tmp = [0u8; 20];
+        let d = crate::resp::reply::fmt_int(db as i64, &mut tmp);
+        push_cmd(out, &[b"SELECT", d]);
+        *selected = Some(db);
+    }
+}
+
+/// Writes a unit to one consumer. As Redis, MULTI takes the first command's database (so
+/// its SELECT comes before MULTI) and EXEC the last one's.
+fn emit(unit: &Unit, txn: bool, out: &mut Vec<u8>, selected: &mut Option<usize>) {
+    let mut start = 0;
+    for (i, &(db, end)) in unit.ops.iter().enumerate() {
+        select(out, selected, db);
+        if i == 0 && txn {
+            out.extend_from_slice(b"*1\r\n$5\r\nMULTI\r\n");
+        }
+        out.extend_from_slice(&unit.buf[start..end]);
+        start = end;
+    }
+    if txn {
+        out.extend_from_slice(b"*1\r\n$4\r\nEXEC\r\n");
+    }
+}
+
+/// Ends an execution unit (Redis's `propagatePendingCommands`): its commands go to the AOF
+/// and the replication stream, in MULTI/EXEC when there are several and `no_multi` is false
+/// (the active expire cycle, RANDOMKEY and SCAN propagate their DELs one by one).
+pub fn flush(srv: &mut ServerState, no_multi: bool) {
+    if srv.repl.unit.ops.is_empty() {
+        return;
+    }
+    let mut unit = std::mem::take(&mut srv.repl.unit);
+    let txn = unit.ops.len() > 1 && !no_multi;
+    if super::aof::accepting(srv) {
+        let aof = &mut srv.persist.aof;
+        emit(&unit, txn, &mut aof.pending, &mut aof.selected_db);
+    }
+    if srv.repl.backlog.is_some() {
+        let r = &mut srv.repl;
+        let before = r.pending.len();
+        emit(&unit, txn, &mut r.pending, &mut r.selected_db);
+        r.produced(r.pending.len() - before);
+    }
+    unit.buf.clear();
+    unit.ops.clear();
+    srv.repl.unit = unit;
+}
+
+/// Adds a `DEL` (or `UNLINK` under `lazyfree-lazy-expire`) to the unit for every key that
+/// expired since the last call, in its database (Redis's `propagateDeletion`).
+#[inline]
+pub fn take_expired(srv: &mut ServerState) {
+    if crate::db::EXPIRED_LOGGED.load(Relaxed) {
+        take_expired_slow(srv);
+    }
+}
+
+#[cold]
+fn take_expired_slow(srv: &mut ServerState) {
+    crate::db::EXPIRED_LOGGED.store(false, Relaxed);
+    let consumer = has_consumer(srv);
+    let lazy = consumer
+        && srv
+            .config
+            .get(b"lazyfree-lazy-expire")
+            .first()
+            .is_some_and(|(_, v)| v == "yes");
+    let verb: &[u8] = if lazy { b"UNLINK" } else { b"DEL" };
+    for i in 0..srv.dbs.len() {
+        let keys = srv.dbs[i].take_expired_log();
+        if consumer {
+            for k in keys {
+                srv.repl.unit.push(i, |b| {
+                    push_cmd(b, &[verb, &k]);
+                    true
+                });
+            }
+        }
+    }
+    crate::db::set_track_expired(consumer);
+}
+
+/// Before the event loop writes: keys expired outside any command, then whatever is still
+/// collected, go out.
+pub fn before_sleep(srv: &mut ServerState) {
+    take_expired(srv);
+    flush(srv, false);
+}
 
 /// Appends one RESP bulk string.
 fn push_bulk(out: &mut Vec<u8>, a: &[u8]) {

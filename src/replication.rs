@@ -1,0 +1,461 @@
+//! The master side of replication (the master half of Redis's `replication.c`).
+//!
+//! A client that sends `SYNC` or `PSYNC` becomes a replica: it gets a snapshot of the dataset
+//! as an RDB bulk (`$<len>\r\n<rdb>`, after `+FULLRESYNC <replid> <offset>\r\n` for PSYNC), then
+//! the stream of write commands as they are propagated (see [`crate::persist::propagate`]:
+//! the same commands the AOF gets, with their own SELECT state). `master_repl_offset` counts
+//! the stream's bytes. Every PSYNC is answered with a full resync: the backlog keeps only its
+//! bookkeeping (`repl_backlog_*` in INFO), not its bytes.
+//!
+//! The snapshot is written in the foreground, into memory, while the SYNC command runs (Redis
+//! forks a child and sends the file when it is done): the replica is online at once, and
+//! everything propagated afterwards follows the RDB in its output buffer.
+
+use crate::client::ClientState;
+use crate::command::{Command, Ctx, acl, flags};
+use crate::error::{CmdError, CmdResult};
+use crate::resp::Args;
+use crate::server::ServerState;
+
+const SYNC_FLAGS: u32 = flags::ADMIN | flags::NOSCRIPT | flags::NO_MULTI;
+const SYNC_ACL: u32 = acl::ADMIN | acl::SLOW | acl::DANGEROUS;
+
+// Redis also flags SYNC and PSYNC `no_async_loading`, a flag the command table does not have.
+pub static COMMANDS: [Command; 3] = [
+    Command {
+        flags: SYNC_FLAGS,
+        acl: SYNC_ACL,
+        group: "server",
+        since: "1.0.0",
+        summary: "Internal command used for replication",
+        ..Command::new("sync", 1, sync)
+    },
+    Command {
+        flags: SYNC_FLAGS,
+        acl: SYNC_ACL,
+        group: "server",
+        since: "2.8.0",
+        summary: "Internal command used for replication",
+        ..Command::new("psync", -3, sync)
+    },
+    Command {
+        flags: flags::ADMIN | flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::ALLOW_BUSY,
+        acl: SYNC_ACL,
+        group: "server",
+        since: "3.0.0",
+        summary: "An internal command for configuring the replication stream",
+        complexity: "O(1)",
+        ..Command::new("replconf", -1, replconf)
+    },
+];
+
+/// One attached replica.
+#[derive(Debug, Clone)]
+pub struct Replica {
+    /// Slab token and id of its client.
+    pub token: usize,
+    pub id: u64,
+    pub ip: String,
+    /// The port it listens on (REPLCONF listening-port; 0 when not told).
+    pub port: i64,
+    /// Offset it acknowledged last (REPLCONF ACK) and when (Unix seconds).
+    pub ack_off: i64,
+    pub ack_time_s: i64,
+}
+
+/// What a client told with REPLCONF before it synced.
+#[derive(Debug, Default, Clone)]
+struct ReplConf {
+    port: i64,
+    ip: Option<String>,
+}
+
+/// The backlog's bookkeeping, as INFO's `repl_backlog_*` fields show it.
+#[derive(Debug, Clone, Copy)]
+pub struct Backlog {
+    pub first_byte_offset: i64,
+    pub histlen: i64,
+}
+
+/// Replication state of the master.
+#[derive(Default)]
+pub struct Replication {
+    /// `master_replid` (the run id until the first replica attaches, which changes it).
+    replid: Option<String>,
+    /// `master_repl_offset`: bytes of stream produced since start.
+    pub offset: i64,
+    /// Created by the first replica, kept `repl-backlog-ttl` seconds after the last one left.
+    /// While it exists, write commands are propagated to the stream.
+    pub backlog: Option<Backlog>,
+    pub replicas: Vec<Replica>,
+    /// REPLCONF settings of clients that have not synced (yet), by client id.
+    conf: Vec<(u64, ReplConf)>,
+    /// Database of the last SELECT in the stream (`None`: write one before the next command).
+    pub(crate) selected_db: Option<usize>,
+    /// Stream bytes produced this event-loop turn, handed to every replica by
+    /// [`feed_replicas`].
+    pub(crate) pending: Vec<u8>,
+    /// Commands of the running execution unit, waiting to be propagated.
+    pub unit: crate::persist::propagate::Unit,
+    /// Unix second of the last replication cron, and how many have run.
+    cron_last_s: i64,
+    cron_loops: u64,
+    /// Unix second since when no replica is attached (backlog TTL).
+    no_replicas_since_s: i64,
+}
+
+impl Replication {
+    /// `master_replid`.
+    pub fn replid<'a>(&'a self, run_id: &'a str) -> &'a str {
+        self.replid.as_deref().unwrap_or(run_id)
+    }
+
+    /// Counts `n` bytes added to the stream.
+    pub(crate) fn produced(&mut self, n: usize) {
+        self.offset += n as i64;
+        if let Some(b) = self.backlog.as_mut() {
+            b.histlen += n as i64;
+        }
+    }
+}
+
+fn unix_s() -> i64 {
+    crate::util::now_ms() / 1000
+}
+
+fn config_i64(srv: &ServerState, name: &[u8], default: i64) -> i64 {
+    srv.config
+        .get(name)
+        .first()
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The replica's name for log lines: `ip:port`, as Redis's `replicationGetSlaveName`.
+fn replica_name(ip: &str, port: i64) -> String {
+    if port != 0 {
+        format!("{ip}:{port}")
+    } else {
+        format!("{ip}:<unknown-replica-port>")
+    }
+}
+
+/// SYNC and PSYNC: full resynchronization, then the client is a replica.
+fn sync(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    // Already a replica: ignored, no reply.
+    if ctx.client.replica {
+        return Ok(());
+    }
+    if ctx.out.pending() > 0 {
+        return Err(CmdError::msg(
+            "ERR SYNC and PSYNC are invalid with pending output",
+        ));
+    }
+    let psync = args[0].eq_ignore_ascii_case(b"psync");
+    if psync {
+        if args.len() > 3 && args[3].eq_ignore_ascii_case(b"failover") {
+            return Err(CmdError::msg(
+                "ERR PSYNC FAILOVER can't be sent to a master.",
+            ));
+        }
+        crate::util::parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
+    }
+    let srv = &mut *ctx.srv;
+    let id = ctx.client.id;
+    let conf = srv
+        .repl
+        .conf
+        .iter()
+        .position(|(c, _)| *c == id)
+        .map(|i| srv.repl.conf.swap_remove(i).1)
+        .unwrap_or_default();
+    let ip = conf.ip.unwrap_or_else(|| peer_ip(&ctx.client.addr));
+    let name = replica_name(&ip, conf.port);
+    log::info!("Replica {name} asks for synchronization");
+    if psync {
+        if args[1].as_ref() != b"?" {
+            log::info!(
+                "Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '{}', my replication IDs are '{}' and '0000000000000000000000000000000000000000')",
+                String::from_utf8_lossy(&args[1]),
+                srv.repl.replid(&srv.run_id)
+            );
+        } else {
+            log::info!("Full resync requested by replica {name}");
+        }
+    }
+    // The first replica gets a new history: new replication id, new backlog.
+    if srv.repl.replicas.is_empty() && srv.repl.backlog.is_none() {
+        let replid: String = (0..40)
+            .map(|_| b"0123456789abcdef"[(srv.rng.next_u64() % 16) as usize] as char)
+            .collect();
+        srv.repl.replid = Some(replid);
+        srv.repl.backlog = Some(Backlog {
+            first_byte_offset: srv.repl.offset + 1,
+            histlen: 0,
+        });
+        log::info!(
+            "Replication backlog created, my new replication IDs are '{}' and '0000000000000000000000000000000000000000'",
+            srv.repl.replid(&srv.run_id)
+        );
+    }
+    // Whatever was propagated so far goes to the replicas already attached, not this one.
+    crate::persist::propagate::before_sleep(srv);
+    feed_replicas(srv);
+    if psync {
+        let line = format!(
+            "+FULLRESYNC {} {}\r\n",
+            srv.repl.replid(&srv.run_id),
+            srv.repl.offset
+        );
+        ctx.out.buf.extend_from_slice(line.as_bytes());
+    }
+    // The snapshot, written here in the foreground (Redis forks a BGSAVE child instead).
+    log::info!("Starting BGSAVE for SYNC with target: disk");
+    let opts = crate::persist::rdb::WriteOptions {
+        compression: srv.config.rdbcompression,
+        checksum: srv.config.rdbchecksum,
+        aof_base: false,
+        key_delay_us: 0,
+    };
+    let rdb = match crate::persist::rdb::write(Vec::new(), &srv.dbs, opts, crate::util::now_ms()) {
+        Ok(v) => v,
+        Err(e) => {
+            log::warn!("Can't write the RDB for replica {name}: {e}");
+            ctx.client.close_after_reply = true;
+            return Ok(());
+        }
+    };
+    let out = &mut *ctx.out;
+    out.buf.push(b'$');
+    crate::resp::reply::push_int(&mut out.buf, rdb.len() as i64);
+    out.buf.extend_from_slice(b"\r\n");
+    out.buf.extend_from_slice(&rdb);
+    log::info!("Synchronization with replica {name} succeeded");
+    // The next propagated command starts with a SELECT.
+    srv.repl.selected_db = None;
+    ctx.client.replica = true;
+    srv.repl.replicas.push(Replica {
+        token: ctx.client.token,
+        id,
+        ip,
+        port: conf.port,
+        ack_off: 0,
+        ack_time_s: unix_s(),
+    });
+    crate::db::set_track_expired(true);
+    Ok(())
+}
+
+/// The IP part of a client's `ip:port` address.
+fn peer_ip(addr: &str) -> String {
+    match addr.rsplit_once(':') {
+        Some((ip, _)) => ip.trim_start_matches('[').trim_end_matches(']').to_string(),
+        None => addr.to_string(),
+    }
+}
+
+/// REPLCONF option value [option value ...]: settings from a replica (no reply to ACK and
+/// GETACK).
+fn replconf(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    if args.len().is_multiple_of(2) {
+        return Err(CmdError::Syntax);
+    }
+    let id = ctx.client.id;
+    let mut i = 1;
+    while i < args.len() {
+        let (opt, val) = (&args[i], &args[i + 1]);
+        let eq = |s: &str| opt.eq_ignore_ascii_case(s.as_bytes());
+        if eq("listening-port") {
+            let port = crate::util::parse_i64(val).ok_or(CmdError::NotInteger)?;
+            conf_mut(ctx, id).port = port;
+            if let Some(r) = ctx.srv.repl.replicas.iter_mut().find(|r| r.id == id) {
+                r.port = port;
+            }
+        } else if eq("ip-address") {
+            if val.len() >= 46 {
+                return Err(CmdError::msg(format!(
+                    "ERR REPLCONF ip-address provided by replica instance is too long: {} bytes",
+                    val.len()
+                )));
+            }
+            let ip = String::from_utf8_lossy(val).into_owned();
+            if let Some(r) = ctx.srv.repl.replicas.iter_mut().find(|r| r.id == id) {
+                r.ip = ip.clone();
+            }
+            conf_mut(ctx, id).ip = Some(ip);
+        } else if eq("capa") {
+            // Capabilities are noted by Redis; ferrokv always sends `$<len>` RDBs.
+        } else if eq("ack") {
+            if ctx.client.replica
+                && let Some(off) = crate::util::parse_i64(val)
+                && let Some(r) = ctx.srv.repl.replicas.iter_mut().find(|r| r.id == id)
+            {
+                r.ack_off = r.ack_off.max(off);
+                r.ack_time_s = unix_s();
+            }
+            return Ok(());
+        } else if eq("getack") {
+            // Only a replica answers GETACK (to its master).
+            return Ok(());
+        } else if eq("rdb-only") {
+            match crate::util::parse_i64(val) {
+                Some(0 | 1) => {}
+                _ => {
+                    return Err(CmdError::msg("ERR value is out of range, must be positive"));
+                }
+            }
+        } else if eq("rdb-filter-only") {
+            for f in String::from_utf8_lossy(val).split_whitespace() {
+                if !f.eq_ignore_ascii_case("functions") {
+                    return Err(CmdError::msg(format!(
+                        "ERR Unsupported rdb-filter-only option: {f}"
+                    )));
+                }
+            }
+        } else {
+            let mut e = b"ERR Unrecognized REPLCONF option: ".to_vec();
+            e.extend_from_slice(opt);
+            return Err(CmdError::Bytes(e));
+        }
+        i += 2;
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+fn conf_mut<'a>(ctx: &'a mut Ctx<'_>, id: u64) -> &'a mut ReplConf {
+    let conf = &mut ctx.srv.repl.conf;
+    let i = match conf.iter().position(|(c, _)| *c == id) {
+        Some(i) => i,
+        None => {
+            conf.push((id, ReplConf::default()));
+            conf.len() - 1
+        }
+    };
+    &mut conf[i].1
+}
+
+/// A client went away: forget it as a replica (or a client that sent REPLCONF).
+pub fn client_gone(srv: &mut ServerState, client: &ClientState) {
+    let id = client.id;
+    if !srv.repl.conf.is_empty() {
+        srv.repl.conf.retain(|(c, _)| *c != id);
+    }
+    if !client.replica {
+        return;
+    }
+    if let Some(i) = srv.repl.replicas.iter().position(|r| r.id == id) {
+        let r = srv.repl.replicas.remove(i);
+        log::warn!(
+            "Connection with replica {} lost.",
+            replica_name(&r.ip, r.port)
+        );
+        if srv.repl.replicas.is_empty() {
+            srv.repl.no_replicas_since_s = unix_s();
+        }
+    }
+}
+
+/// Appends the stream produced this turn to every replica's output. Returns true when there
+/// is output to write (the event loop then queues the replicas' writes).
+pub fn feed_replicas(srv: &mut ServerState) -> bool {
+    if srv.repl.pending.is_empty() {
+        return false;
+    }
+    for r in &srv.repl.replicas {
+        if let Some(Some(c)) = srv.clients.get_mut(r.token)
+            && c.state.id == r.id
+            && !c.state.close_asap
+        {
+            c.reply.buf.extend_from_slice(&srv.repl.pending);
+        }
+    }
+    srv.repl.pending.clear();
+    !srv.repl.replicas.is_empty()
+}
+
+/// Once a second (Redis's `replicationCron`): PING the replicas every
+/// `repl-ping-replica-period` seconds, free the backlog `repl-backlog-ttl` seconds after the
+/// last replica left.
+pub fn cron(srv: &mut ServerState, now_ms: i64) {
+    let now_s = now_ms / 1000;
+    if now_s == srv.repl.cron_last_s {
+        return;
+    }
+    srv.repl.cron_last_s = now_s;
+    let loops = srv.repl.cron_loops;
+    srv.repl.cron_loops += 1;
+    if srv.repl.replicas.is_empty() {
+        if srv.repl.backlog.is_some() {
+            let ttl = config_i64(srv, b"repl-backlog-ttl", 3600);
+            if ttl > 0 && now_s - srv.repl.no_replicas_since_s > ttl {
+                srv.repl.backlog = None;
+                // A new history starts with the next replica (Redis changes the id here).
+                srv.repl.replid = None;
+                log::info!(
+                    "Replication backlog freed after {ttl} seconds without connected replicas."
+                );
+            }
+        }
+        return;
+    }
+    let period = config_i64(srv, b"repl-ping-replica-period", 10).max(1) as u64;
+    if loops.is_multiple_of(period) {
+        let before = srv.repl.pending.len();
+        srv.repl.pending.extend_from_slice(b"*1\r\n$4\r\nping\r\n");
+        srv.repl.produced(srv.repl.pending.len() - before);
+    }
+}
+
+/// INFO's replication section.
+pub fn info(srv: &ServerState, o: &mut String) {
+    use std::fmt::Write;
+    let r = &srv.repl;
+    let now = unix_s();
+    let _ = write!(
+        o,
+        "# Replication\r\nrole:master\r\nconnected_slaves:{}\r\n",
+        r.replicas.len()
+    );
+    for (i, s) in r.replicas.iter().enumerate() {
+        let _ = write!(
+            o,
+            "slave{i}:ip={},port={},state=online,offset={},lag={}\r\n",
+            s.ip,
+            s.port,
+            s.ack_off,
+            now - s.ack_time_s
+        );
+    }
+    let (active, first, histlen) = match r.backlog {
+        Some(b) => (1, b.first_byte_offset, b.histlen),
+        None => (0, 0, 0),
+    };
+    let _ = write!(
+        o,
+        "master_failover_state:no-failover\r\nmaster_replid:{}\r\n\
+         master_replid2:0000000000000000000000000000000000000000\r\n\
+         master_repl_offset:{}\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:{active}\r\n\
+         repl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{first}\r\n\
+         repl_backlog_histlen:{histlen}\r\n",
+        r.replid(&srv.run_id),
+        r.offset,
+        config_i64(srv, b"repl-backlog-size", 1048576),
+    );
+}
+
+/// ROLE: `master`, the offset, and `[ip, port, acked offset]` per replica.
+pub fn role(ctx: &mut Ctx<'_>) {
+    let r = &ctx.srv.repl;
+    let out = &mut *ctx.out;
+    out.array(3);
+    out.bulk(b"master");
+    out.int(r.offset);
+    out.array(r.replicas.len());
+    for s in &r.replicas {
+        out.array(3);
+        out.bulk(s.ip.as_bytes());
+        out.bulk(s.port.to_string().as_bytes());
+        out.bulk(s.ack_off.to_string().as_bytes());
+    }
+}
