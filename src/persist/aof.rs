@@ -179,6 +179,11 @@ pub fn propagate(
     if !super::propagate::has_consumer(srv) || no_change(name, args, reply) {
         return;
     }
+    if name == "spop" && args.len() == 3 {
+        let key = args.get(1);
+        let gone = srv.dbs.get(db).is_none_or(|d| d.entry_ref(key).is_none());
+        return super::propagate::spop_count(&mut srv.repl.unit, db, key, gone, reply);
+    }
     srv.repl
         .unit
         .push(db, |buf| translate(buf, name, args, reply, now_ms));

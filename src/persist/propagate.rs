@@ -192,6 +192,39 @@ fn reply_items(reply: &[u8]) -> Option<Vec<&[u8]>> {
     Some(items)
 }
 
+/// The key and element count of an MPOP reply (`*2 $key *n ...`).
+fn mpop_reply(reply: &[u8]) -> Option<(&[u8], usize)> {
+    let rest = reply.strip_prefix(b"*2\r\n")?;
+    let key = reply_bulk(rest)?;
+    let start = key.as_ptr() as usize - rest.as_ptr() as usize;
+    let rest = rest.get(start + key.len() + 2..)?.strip_prefix(b"*")?;
+    let nl = memchr::memchr(b'\r', rest)?;
+    let n = std::str::from_utf8(&rest[..nl]).ok()?.parse().ok()?;
+    Some((key, n))
+}
+
+/// SPOP with a count, as Redis 7.0 propagates it: `DEL key` when the pop emptied the set,
+/// otherwise one `SREM key member` per popped member (in the order they were returned).
+pub(super) fn spop_count(unit: &mut Unit, db: usize, key: &[u8], gone: bool, reply: &[u8]) {
+    let members = reply_items(reply).unwrap_or_default();
+    if members.is_empty() {
+        return;
+    }
+    if gone {
+        unit.push(db, |b| {
+            push_cmd(b, &[b"DEL", key]);
+            true
+        });
+        return;
+    }
+    for m in members {
+        unit.push(db, |b| {
+            push_cmd(b, &[b"SREM", key, m]);
+            true
+        });
+    }
+}
+
 /// True when the reply says the command changed nothing, so Redis would not propagate it.
 pub(super) fn no_change(name: &str, args: &Args<'_>, reply: &[u8]) -> bool {
     let nil = reply == b"$-1\r\n" || reply == b"_\r\n" || reply == b"*-1\r\n";
@@ -345,6 +378,26 @@ pub(super) fn translate(
                 _ => b"ZPOPMAX",
             };
             push_cmd(out, &[cmd, key]);
+        }
+        // LMPOP and ZMPOP go out as the pop of what they popped (`LPOP key n`).
+        "lmpop" | "zmpop" => {
+            let Some(w) = crate::util::parse_i64(args.get(1))
+                .and_then(|n| usize::try_from(n).ok())
+                .and_then(|n| a.get(n.checked_add(2)?))
+            else {
+                return false;
+            };
+            let Some((key, n)) = mpop_reply(reply) else {
+                return false;
+            };
+            let verb: &[u8] = match (name, eq(w, "left") || eq(w, "min")) {
+                ("lmpop", true) => b"LPOP",
+                ("lmpop", false) => b"RPOP",
+                (_, true) => b"ZPOPMIN",
+                (_, false) => b"ZPOPMAX",
+            };
+            let n = ms(n as i64, &mut tmp);
+            push_cmd(out, &[verb, key, &n]);
         }
         "brpoplpush" if a.len() == 4 => push_cmd(out, &[b"RPOPLPUSH", a[1], a[2]]),
         "blmove" if a.len() == 6 => push_cmd(out, &[b"LMOVE", a[1], a[2], a[3], a[4]]),
