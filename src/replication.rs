@@ -374,10 +374,13 @@ pub fn feed_replicas(srv: &mut ServerState) -> bool {
     !srv.repl.replicas.is_empty()
 }
 
-/// Once a second (Redis's `replicationCron`): PING the replicas every
+/// From the cron: keeps the expired-key log on while propagation has a consumer; once a
+/// second (Redis's `replicationCron`): PING the replicas every
 /// `repl-ping-replica-period` seconds, free the backlog `repl-backlog-ttl` seconds after the
 /// last replica left.
 pub fn cron(srv: &mut ServerState, now_ms: i64) {
+    // Expired keys are logged for propagation only while something consumes it.
+    crate::db::set_track_expired(crate::persist::propagate::has_consumer(srv));
     let now_s = now_ms / 1000;
     if now_s == srv.repl.cron_last_s {
         return;
