@@ -410,3 +410,42 @@ fn replconf_and_sync_errors() {
         b"-ERR wrong number of arguments for 'sync' command\r\n"
     );
 }
+
+#[test]
+fn expire_options_and_lazyfree_deletions() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    let mut r = Replica::sync(&srv, &mut c);
+    c.cmd("set foo bar");
+    c.cmd("expire foo 100 nx");
+    c.cmd("pexpireat foo 1995569522000 xx");
+    c.cmd("set foo bar pxat 1995569522000 nx");
+    c.cmd("set foo bar xx get pxat 1995569522000");
+    c.cmd("config set lazyfree-lazy-expire yes");
+    c.cmd("expire foo -1");
+    c.cmd("config set lazyfree-lazy-expire no");
+    c.cmd("set foo bar");
+    c.cmd("config set lazyfree-lazy-user-del yes");
+    c.cmd("getdel foo");
+    assert_eq!(r.next_cmd(), args(&["SELECT", "0"]));
+    assert_eq!(r.next_cmd(), args(&["set", "foo", "bar"]));
+    let e = r.next_cmd();
+    assert_eq!(
+        (&e[..2], &e[3..]),
+        (&args(&["PEXPIREAT", "foo"])[..], &args(&["nx"])[..])
+    );
+    assert_eq!(
+        r.next_cmd(),
+        args(&["pexpireat", "foo", "1995569522000", "xx"])
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            r.next_cmd(),
+            args(&["SET", "foo", "bar", "PXAT", "1995569522000"])
+        );
+    }
+    assert_eq!(r.next_cmd(), args(&["UNLINK", "foo"]));
+    assert_eq!(r.next_cmd(), args(&["set", "foo", "bar"]));
+    assert_eq!(r.next_cmd(), args(&["UNLINK", "foo"]));
+    r.expect_quiet(200);
+}

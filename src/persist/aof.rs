@@ -184,9 +184,16 @@ pub fn propagate(
         let gone = srv.dbs.get(db).is_none_or(|d| d.entry_ref(key).is_none());
         return super::propagate::spop_count(&mut srv.repl.unit, db, key, gone, reply);
     }
+    let config = &srv.config;
+    let lazy = |n: &str| {
+        config
+            .get(n.as_bytes())
+            .first()
+            .is_some_and(|(_, v)| v == "yes")
+    };
     srv.repl
         .unit
-        .push(db, |buf| translate(buf, name, args, reply, now_ms));
+        .push(db, |buf| translate(buf, name, args, reply, now_ms, &lazy));
 }
 
 /// Whether commands are appended to the AOF now. `config.appendonly` off: CONFIG SET turned

@@ -254,14 +254,21 @@ fn abs_ms(unit: &[u8], v: &[u8], now_ms: i64) -> Option<i64> {
     })
 }
 
+/// `DEL`, or `UNLINK` when the lazyfree setting in charge is on.
+fn del_verb(lazy: bool) -> &'static [u8] {
+    if lazy { b"UNLINK" } else { b"DEL" }
+}
+
 /// Builds the RESP form of `args` as Redis 7.0 propagates it into `out`. Returns false when
-/// nothing is to be written.
+/// nothing is to be written. `lazy` tells whether a `lazyfree-*` setting is on (asked only
+/// when a deletion goes out).
 pub(super) fn translate(
     out: &mut Vec<u8>,
     name: &str,
     args: &Args<'_>,
     reply: &[u8],
     now_ms: i64,
+    lazy: &dyn Fn(&str) -> bool,
 ) -> bool {
     let a: Vec<&[u8]> = args.iter_from(0).collect();
     let mut tmp = [0u8; 20];
@@ -269,36 +276,25 @@ pub(super) fn translate(
     match name {
         "set" => {
             let mut expire = None;
-            let mut relative = false;
             let mut has_get = false;
-            let mut cond: Vec<&[u8]> = Vec::new();
             let mut i = 3;
             while i < a.len() {
                 let o = a[i];
                 if ["ex", "px", "exat", "pxat"].iter().any(|u| eq(o, u)) && i + 1 < a.len() {
                     expire = abs_ms(o, a[i + 1], now_ms);
-                    relative = !eq(o, "pxat");
                     i += 2;
                     continue;
                 }
-                if eq(o, "get") {
-                    has_get = true;
-                } else if eq(o, "nx") || eq(o, "xx") {
-                    cond.push(o);
-                }
+                has_get |= eq(o, "get");
                 i += 1;
             }
             match expire {
-                // `SET k v EX 10` goes out as `SET k v PXAT <ms>` (NX/XX kept for safety).
-                Some(t) if relative => {
+                // Any expiry goes out as exactly `SET k v PXAT <ms>` (NX, XX, GET dropped).
+                Some(t) => {
                     let m = ms(t, &mut tmp);
-                    let mut v: Vec<&[u8]> = vec![b"SET", a[1], a[2]];
-                    v.extend(cond);
-                    v.push(b"PXAT");
-                    v.push(&m);
-                    push_cmd(out, &v);
+                    push_cmd(out, &[b"SET", a[1], a[2], b"PXAT", &m]);
                 }
-                _ if has_get => {
+                None if has_get => {
                     let v: Vec<&[u8]> = a
                         .iter()
                         .enumerate()
@@ -307,7 +303,7 @@ pub(super) fn translate(
                         .collect();
                     push_cmd(out, &v);
                 }
-                _ => push_cmd(out, &a),
+                None => push_cmd(out, &a),
             }
         }
         "setex" | "psetex" => {
@@ -318,6 +314,9 @@ pub(super) fn translate(
             let m = ms(t, &mut tmp);
             push_cmd(out, &[b"SET", a[1], a[3], b"PXAT", &m]);
         }
+        // `PEXPIREAT key <ms>` with the command's NX/XX/GT/LT kept (PEXPIREAT itself keeps its
+        // name and time as written); a time already past deletes the key: DEL, or UNLINK
+        // under lazyfree-lazy-expire.
         "expire" | "pexpire" | "expireat" | "pexpireat" => {
             let unit: &[u8] = match name {
                 "expire" => b"ex",
@@ -329,10 +328,15 @@ pub(super) fn translate(
                 return false;
             };
             if t <= now_ms {
-                push_cmd(out, &[b"DEL", a[1]]);
+                push_cmd(out, &[del_verb(lazy("lazyfree-lazy-expire")), a[1]]);
             } else {
                 let m = ms(t, &mut tmp);
-                push_cmd(out, &[b"PEXPIREAT", a[1], &m]);
+                let mut v: Vec<&[u8]> = a.clone();
+                if name != "pexpireat" {
+                    v[0] = b"PEXPIREAT";
+                    v[2] = &m;
+                }
+                push_cmd(out, &v);
             }
         }
         "getex" => {
@@ -346,14 +350,14 @@ pub(super) fn translate(
                     return false;
                 };
                 if t <= now_ms {
-                    push_cmd(out, &[b"DEL", a[1]]);
+                    push_cmd(out, &[del_verb(lazy("lazyfree-lazy-expire")), a[1]]);
                 } else {
                     let m = ms(t, &mut tmp);
                     push_cmd(out, &[b"PEXPIREAT", a[1], &m]);
                 }
             }
         }
-        "getdel" => push_cmd(out, &[b"DEL", a[1]]),
+        "getdel" => push_cmd(out, &[del_verb(lazy("lazyfree-lazy-user-del")), a[1]]),
         // Random pops go out as the removal of what was popped.
         "spop" => {
             let Some(members) = reply_items(reply) else {
@@ -433,8 +437,9 @@ mod tests {
         let args = Args::new(&buf, &spans);
         let name = String::from_utf8(argv[0].to_ascii_lowercase()).unwrap();
         let mut out = Vec::new();
-        (!no_change(&name, &args, reply) && translate(&mut out, &name, &args, reply, now_ms))
-            .then_some(out)
+        (!no_change(&name, &args, reply)
+            && translate(&mut out, &name, &args, reply, now_ms, &|_| false))
+        .then_some(out)
     }
 
     #[test]
