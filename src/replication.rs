@@ -102,6 +102,10 @@ pub struct Replication {
     cron_loops: u64,
     /// Unix second since when no replica is attached (backlog TTL).
     no_replicas_since_s: i64,
+    /// `min-replicas-to-write` (0 when `min-replicas-max-lag` is 0: no check), and
+    /// `min-replicas-max-lag`, refreshed by the cron and after admin commands.
+    pub min_replicas_to_write: i64,
+    min_replicas_max_lag: i64,
 }
 
 impl Replication {
@@ -374,6 +378,51 @@ pub fn feed_replicas(srv: &mut ServerState) -> bool {
     !srv.repl.replicas.is_empty()
 }
 
+/// Re-reads the `min-replicas-*` settings.
+pub fn refresh_config(srv: &mut ServerState) {
+    let n = config_i64(srv, b"min-replicas-to-write", 0);
+    let lag = config_i64(srv, b"min-replicas-max-lag", 10);
+    srv.repl.min_replicas_max_lag = lag;
+    srv.repl.min_replicas_to_write = if lag > 0 { n } else { 0 };
+}
+
+/// Replicas online whose last ACK is at most `min-replicas-max-lag` seconds old.
+fn good_replicas(srv: &ServerState) -> i64 {
+    let now = unix_s();
+    let lag = srv.repl.min_replicas_max_lag;
+    srv.repl
+        .replicas
+        .iter()
+        .filter(|r| now - r.ack_time_s <= lag)
+        .count() as i64
+}
+
+/// Whether `cmd` writes (EXEC: queued a write) while fewer good replicas than
+/// `min-replicas-to-write` are attached (Redis's `checkGoodReplicasStatus`).
+pub fn lacks_good_replicas(srv: &ServerState, client: &ClientState, cmd: &Command) -> bool {
+    let write = cmd.flags & flags::WRITE != 0
+        || (cmd.name == "exec"
+            && client
+                .multi
+                .as_ref()
+                .is_some_and(|m| m.cmds.iter().any(|(c, _)| c.flags & flags::WRITE != 0)));
+    write && good_replicas(srv) < srv.repl.min_replicas_to_write
+}
+
+/// The NOREPLICAS rejection; an EXEC aborts its transaction with it.
+pub fn noreplicas_error(
+    srv: &mut ServerState,
+    client: &mut ClientState,
+    cmd: &Command,
+) -> &'static [u8] {
+    if cmd.name == "exec" {
+        client.multi = None;
+        srv.watches.unwatch_all(client.id);
+        return b"EXECABORT Transaction discarded because of: NOREPLICAS Not enough good replicas to write.";
+    }
+    b"NOREPLICAS Not enough good replicas to write."
+}
+
 /// From the cron: keeps the expired-key log on while propagation has a consumer; once a
 /// second (Redis's `replicationCron`): PING the replicas every
 /// `repl-ping-replica-period` seconds, free the backlog `repl-backlog-ttl` seconds after the
@@ -381,6 +430,7 @@ pub fn feed_replicas(srv: &mut ServerState) -> bool {
 pub fn cron(srv: &mut ServerState, now_ms: i64) {
     // Expired keys are logged for propagation only while something consumes it.
     crate::db::set_track_expired(crate::persist::propagate::has_consumer(srv));
+    refresh_config(srv);
     let now_s = now_ms / 1000;
     if now_s == srv.repl.cron_last_s {
         return;

@@ -449,3 +449,36 @@ fn expire_options_and_lazyfree_deletions() {
     assert_eq!(r.next_cmd(), args(&["UNLINK", "foo"]));
     r.expect_quiet(200);
 }
+
+#[test]
+fn min_replicas_to_write_needs_good_replicas() {
+    let srv = Server::start(&[]);
+    let mut a = srv.connect();
+    let mut b = srv.connect();
+    assert_eq!(a.cmd("set xx 1"), b"+OK\r\n");
+    assert_eq!(a.cmd("multi"), b"+OK\r\n");
+    assert_eq!(a.cmd("incr xx"), b"+QUEUED\r\n");
+    assert_eq!(b.cmd("config set min-replicas-to-write 2"), b"+OK\r\n");
+    assert_eq!(
+        a.cmd("exec"),
+        b"-EXECABORT Transaction discarded because of: NOREPLICAS Not enough good replicas to write.\r\n"
+    );
+    assert_eq!(a.cmd("exec"), b"-ERR EXEC without MULTI\r\n");
+    assert_eq!(a.cmd("get xx"), b"$1\r\n1\r\n");
+    assert_eq!(
+        a.cmd("set a b"),
+        b"-NOREPLICAS Not enough good replicas to write.\r\n"
+    );
+    // One attached replica counts as good (its sync counts as an acknowledgement).
+    let _r = Replica::sync(&srv, &mut b);
+    assert_eq!(b.cmd("config set min-replicas-to-write 1"), b"+OK\r\n");
+    assert_eq!(a.cmd("set a b"), b"+OK\r\n");
+    // A max lag of 0 turns the check off.
+    assert_eq!(b.cmd("config set min-replicas-to-write 2"), b"+OK\r\n");
+    assert_eq!(
+        a.cmd("set a b"),
+        b"-NOREPLICAS Not enough good replicas to write.\r\n"
+    );
+    assert_eq!(b.cmd("config set min-replicas-max-lag 0"), b"+OK\r\n");
+    assert_eq!(a.cmd("set a b"), b"+OK\r\n");
+}

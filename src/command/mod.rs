@@ -358,6 +358,14 @@ pub fn execute(
         Ok(cmd) if crate::monitor::denied(client, cmd) => {
             reject(srv, client, out, Some(cmd), crate::monitor::KEYSPACE_DENIED)
         }
+        // min-replicas-to-write: a write (or an EXEC of writes) wants enough good replicas.
+        Ok(cmd)
+            if srv.repl.min_replicas_to_write > 0
+                && crate::replication::lacks_good_replicas(srv, client, cmd) =>
+        {
+            let e = crate::replication::noreplicas_error(srv, client, cmd);
+            reject(srv, client, out, Some(cmd), e)
+        }
         Ok(cmd) => {
             // Monitors, like replicas, are never paused.
             if !client.monitor
@@ -388,6 +396,10 @@ pub fn execute(
                     // The end of the execution unit: what it propagated goes out (RANDOMKEY
                     // and SCAN, which may expire any number of keys, without MULTI).
                     crate::persist::propagate::flush(srv, matches!(cmd.name, "randomkey" | "scan"));
+                    if cmd.flags & flags::ADMIN != 0 {
+                        // CONFIG SET may have changed min-replicas-*.
+                        crate::replication::refresh_config(srv);
+                    }
                 }
             }
         }
