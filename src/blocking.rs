@@ -985,3 +985,13 @@ pub static COMMANDS: [Command; 8] = [
         ..Command::new("bzmpop", -5, bzmpop)
     },
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Clients blocked elsewhere (added by the replication work: WAIT)
+
+impl Blocking {
+    /// Queues a client whose wait ended outside this module for the event loop to resume.
+    pub fn resume_later(&mut self, token: usize, id: u64) {
+        self.resume.push_back((token, id));
+    }
+}

@@ -83,6 +83,8 @@ pub struct ClientState {
     pub monitor: bool,
     /// A replica: it sent SYNC or PSYNC (see [`crate::replication`]).
     pub replica: bool,
+    /// Replication offset after this client's last command (what WAIT waits for).
+    pub woff: i64,
 }
 
 impl ClientState {
@@ -115,6 +117,7 @@ impl ClientState {
             postponed: None,
             monitor: false,
             replica: false,
+            woff: 0,
         }
     }
 }

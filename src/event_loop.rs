@@ -186,6 +186,9 @@ impl EventLoop {
             self.srv.expire_cycle(now, true);
             crate::persist::propagate::before_sleep(&mut self.srv);
             crate::persist::aof::before_sleep(&mut self.srv);
+            for t in crate::replication::before_sleep(&mut self.srv) {
+                self.queue_write(t);
+            }
             if crate::replication::feed_replicas(&mut self.srv) {
                 for i in 0..self.srv.repl.replicas.len() {
                     self.queue_write(self.srv.repl.replicas[i].token);

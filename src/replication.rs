@@ -106,6 +106,22 @@ pub struct Replication {
     /// `min-replicas-max-lag`, refreshed by the cron and after admin commands.
     pub min_replicas_to_write: i64,
     min_replicas_max_lag: i64,
+    /// Clients blocked in WAIT.
+    waiters: Vec<Waiter>,
+    /// Ask the replicas for an ACK before the loop sleeps (a client started waiting).
+    get_ack: bool,
+}
+
+/// A client blocked in WAIT.
+#[derive(Debug, Clone, Copy)]
+struct Waiter {
+    id: u64,
+    token: usize,
+    /// Stream offset the replicas must have acknowledged.
+    offset: i64,
+    replicas: i64,
+    /// Unix ms; 0 waits forever.
+    deadline: i64,
 }
 
 impl Replication {
@@ -342,6 +358,9 @@ fn conf_mut<'a>(ctx: &'a mut Ctx<'_>, id: u64) -> &'a mut ReplConf {
 /// A client went away: forget it as a replica (or a client that sent REPLCONF).
 pub fn client_gone(srv: &mut ServerState, client: &ClientState) {
     let id = client.id;
+    if !srv.repl.waiters.is_empty() {
+        forget_waiter(srv, id);
+    }
     if !srv.repl.conf.is_empty() {
         srv.repl.conf.retain(|(c, _)| *c != id);
     }
@@ -511,4 +530,80 @@ pub fn role(ctx: &mut Ctx<'_>) {
         out.bulk(s.port.to_string().as_bytes());
         out.bulk(s.ack_off.to_string().as_bytes());
     }
+}
+
+/// Replicas that acknowledged at least `offset`.
+fn acked(srv: &ServerState, offset: i64) -> i64 {
+    srv.repl
+        .replicas
+        .iter()
+        .filter(|r| r.ack_off >= offset)
+        .count() as i64
+}
+
+/// WAIT: replies the number of replicas that acknowledged the stream up to the offset after the
+/// client's previous command when at least `n` did or the client may not block (inside MULTI);
+/// otherwise blocks the client and has the replicas asked for an ACK.
+pub fn wait(ctx: &mut Ctx<'_>, n: i64, timeout_ms: i64) {
+    let offset = ctx.client.woff;
+    let count = acked(ctx.srv, offset);
+    if count >= n || ctx.client.deny_blocking {
+        ctx.out.int(count);
+        return;
+    }
+    ctx.client.blocked = true;
+    ctx.srv.repl.waiters.push(Waiter {
+        id: ctx.client.id,
+        token: ctx.client.token,
+        offset,
+        replicas: n,
+        deadline: if timeout_ms > 0 {
+            ctx.now_ms.saturating_add(timeout_ms)
+        } else {
+            0
+        },
+    });
+    ctx.srv.repl.get_ack = true;
+}
+
+/// Before the loop sleeps: asks the replicas for an ACK if a client started waiting, and ends
+/// the waits that are satisfied or timed out (their reply is written; the event loop queues
+/// their writes from the returned tokens).
+pub fn before_sleep(srv: &mut ServerState) -> Vec<usize> {
+    if srv.repl.waiters.is_empty() {
+        return Vec::new();
+    }
+    if std::mem::take(&mut srv.repl.get_ack) && !srv.repl.replicas.is_empty() {
+        const GETACK: &[u8] = b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n";
+        srv.repl.pending.extend_from_slice(GETACK);
+        srv.repl.produced(GETACK.len());
+    }
+    let now = crate::util::now_ms();
+    let mut done = Vec::new();
+    let mut i = 0;
+    while i < srv.repl.waiters.len() {
+        let w = srv.repl.waiters[i];
+        let count = acked(srv, w.offset);
+        if count < w.replicas && (w.deadline == 0 || now < w.deadline) {
+            i += 1;
+            continue;
+        }
+        srv.repl.waiters.swap_remove(i);
+        if let Some(Some(c)) = srv.clients.get_mut(w.token)
+            && c.state.id == w.id
+        {
+            c.state.blocked = false;
+            if c.state.reply_mode == crate::client::ReplyMode::On {
+                c.reply.int(count);
+            }
+            srv.blocking.resume_later(w.token, w.id);
+            done.push(w.token);
+        }
+    }
+    done
+}
+
+/// Forgets a client's WAIT (it went away).
+fn forget_waiter(srv: &mut ServerState, id: u64) {
+    srv.repl.waiters.retain(|w| w.id != id);
 }

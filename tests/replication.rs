@@ -482,3 +482,29 @@ fn min_replicas_to_write_needs_good_replicas() {
     assert_eq!(b.cmd("config set min-replicas-max-lag 0"), b"+OK\r\n");
     assert_eq!(a.cmd("set a b"), b"+OK\r\n");
 }
+
+#[test]
+fn wait_counts_acknowledging_replicas() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    let mut r = Replica::sync(&srv, &mut c);
+    assert_eq!(c.cmd("set a b"), b"+OK\r\n");
+    let t = Instant::now();
+    assert_eq!(c.cmd("wait 1 300"), b":0\r\n");
+    assert!(t.elapsed() >= Duration::from_millis(290));
+    // The replicas were asked for an acknowledgement.
+    let sent: &[u8] = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nset\r\n$1\r\na\r\n$1\r\nb\r\n";
+    r.expect(sent);
+    assert_eq!(r.next_cmd(), args(&["REPLCONF", "GETACK", "*"]));
+    // Acknowledging the whole stream (GETACK included) ends a WAIT.
+    c.send(b"wait 1 0\r\n");
+    std::thread::sleep(Duration::from_millis(100));
+    r.c.send(format!("REPLCONF ACK {}\r\n", sent.len() + 37).as_bytes());
+    assert_eq!(c.read_reply(), b":1\r\n");
+    assert_eq!(c.cmd("wait 1 0"), b":1\r\n");
+    // Inside MULTI it does not block.
+    c.cmd("multi");
+    c.cmd("wait 2 0");
+    assert_eq!(c.cmd("exec"), b"*1\r\n:0\r\n");
+    assert_eq!(c.cmd("wait 0 0"), b":0\r\n");
+}

@@ -396,6 +396,7 @@ pub fn execute(
                     // The end of the execution unit: what it propagated goes out (RANDOMKEY
                     // and SCAN, which may expire any number of keys, without MULTI).
                     crate::persist::propagate::flush(srv, matches!(cmd.name, "randomkey" | "scan"));
+                    client.woff = srv.repl.offset;
                     if cmd.flags & flags::ADMIN != 0 {
                         // CONFIG SET may have changed min-replicas-*.
                         crate::replication::refresh_config(srv);
