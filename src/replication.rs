@@ -4,8 +4,9 @@
 //! as an RDB bulk (`$<len>\r\n<rdb>`, after `+FULLRESYNC <replid> <offset>\r\n` for PSYNC), then
 //! the stream of write commands as they are propagated (see [`crate::persist::propagate`]:
 //! the same commands the AOF gets, with their own SELECT state). `master_repl_offset` counts
-//! the stream's bytes. Every PSYNC is answered with a full resync: the backlog keeps only its
-//! bookkeeping (`repl_backlog_*` in INFO), not its bytes.
+//! the stream's bytes; the backlog keeps the last `repl-backlog-size` of them, so a replica
+//! that reconnects with `PSYNC <replid> <offset>` still within it continues (`+CONTINUE`)
+//! instead of resyncing in full.
 //!
 //! The snapshot is written in the foreground, into memory, while the SYNC command runs (Redis
 //! forks a child and sends the file when it is done): the replica is online at once, and
@@ -68,13 +69,43 @@ pub struct Replica {
 struct ReplConf {
     port: i64,
     ip: Option<String>,
+    /// `capa psync2`: `+CONTINUE` gets the replication id.
+    psync2: bool,
 }
 
-/// The backlog's bookkeeping, as INFO's `repl_backlog_*` fields show it.
-#[derive(Debug, Clone, Copy)]
+/// The backlog: the latest stream bytes, for partial resynchronization.
+#[derive(Debug, Clone, Default)]
 pub struct Backlog {
-    pub first_byte_offset: i64,
+    /// Bytes held (`repl_backlog_histlen`), at most `repl-backlog-size`.
     pub histlen: i64,
+    /// The last `histlen` bytes are the backlog; older ones are dropped in batches.
+    buf: Vec<u8>,
+}
+
+impl Backlog {
+    /// `repl_backlog_first_byte_offset` given `master_repl_offset`.
+    pub fn first_byte_offset(&self, offset: i64) -> i64 {
+        offset - self.histlen + 1
+    }
+
+    fn append(&mut self, bytes: &[u8], size: i64) {
+        self.buf.extend_from_slice(bytes);
+        let size = size as usize;
+        self.histlen = self.buf.len().min(size) as i64;
+        // Drop what fell out of the backlog once it is as long again as the backlog itself.
+        if self.buf.len() >= 2 * size {
+            self.buf.drain(..self.buf.len() - size);
+        }
+    }
+
+    /// The bytes from stream offset `from` (1-based, as PSYNC asks) to `offset`, if held.
+    fn since(&self, from: i64, offset: i64) -> Option<&[u8]> {
+        if from < self.first_byte_offset(offset) || from > offset + 1 {
+            return None;
+        }
+        let n = (offset + 1 - from) as usize;
+        self.buf.get(self.buf.len() - n..)
+    }
 }
 
 /// Replication state of the master.
@@ -106,6 +137,8 @@ pub struct Replication {
     /// `min-replicas-max-lag`, refreshed by the cron and after admin commands.
     pub min_replicas_to_write: i64,
     min_replicas_max_lag: i64,
+    /// `repl-backlog-size`.
+    backlog_size: i64,
     /// Clients blocked in WAIT.
     waiters: Vec<Waiter>,
     /// Ask the replicas for an ACK before the loop sleeps (a client started waiting).
@@ -130,11 +163,23 @@ impl Replication {
         self.replid.as_deref().unwrap_or(run_id)
     }
 
-    /// Counts `n` bytes added to the stream.
-    pub(crate) fn produced(&mut self, n: usize) {
-        self.offset += n as i64;
+    /// `repl-backlog-size` (its default until the cron first read it).
+    fn backlog_size(&self) -> i64 {
+        if self.backlog_size > 0 {
+            self.backlog_size
+        } else {
+            1048576
+        }
+    }
+
+    /// Counts the bytes appended to `pending` since it was `before` long, and keeps them in
+    /// the backlog.
+    pub(crate) fn produced(&mut self, before: usize) {
+        let new = self.pending.get(before..).unwrap_or(&[]);
+        self.offset += new.len() as i64;
+        let size = self.backlog_size();
         if let Some(b) = self.backlog.as_mut() {
-            b.histlen += n as i64;
+            b.append(new, size);
         }
     }
 }
@@ -189,9 +234,13 @@ fn sync(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         .position(|(c, _)| *c == id)
         .map(|i| srv.repl.conf.swap_remove(i).1)
         .unwrap_or_default();
-    let ip = conf.ip.unwrap_or_else(|| peer_ip(&ctx.client.addr));
+    let ip = conf.ip.clone().unwrap_or_else(|| peer_ip(&ctx.client.addr));
     let name = replica_name(&ip, conf.port);
     log::info!("Replica {name} asks for synchronization");
+    if psync && continue_sync(ctx, args, &conf, &ip, &name) {
+        return Ok(());
+    }
+    let srv = &mut *ctx.srv;
     if psync {
         if args[1].as_ref() != b"?" {
             log::info!(
@@ -209,10 +258,7 @@ fn sync(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             .map(|_| b"0123456789abcdef"[(srv.rng.next_u64() % 16) as usize] as char)
             .collect();
         srv.repl.replid = Some(replid);
-        srv.repl.backlog = Some(Backlog {
-            first_byte_offset: srv.repl.offset + 1,
-            histlen: 0,
-        });
+        srv.repl.backlog = Some(Backlog::default());
         log::info!(
             "Replication backlog created, my new replication IDs are '{}' and '0000000000000000000000000000000000000000'",
             srv.repl.replid(&srv.run_id)
@@ -266,6 +312,63 @@ fn sync(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
+/// PSYNC <replid> <offset> within the backlog: `+CONTINUE`, then the backlog from that offset
+/// (Redis's `masterTryPartialResynchronization`). Returns false for a full resync.
+fn continue_sync(
+    ctx: &mut Ctx<'_>,
+    args: &Args<'_>,
+    conf: &ReplConf,
+    ip: &str,
+    name: &str,
+) -> bool {
+    let srv = &mut *ctx.srv;
+    let Some(from) = crate::util::parse_i64(&args[2]) else {
+        return false;
+    };
+    if srv.repl.replid.as_deref().map(str::as_bytes) != Some(args[1].as_ref()) {
+        return false;
+    }
+    let offset = srv.repl.offset;
+    // What is still to go to the replicas already attached is in the backlog already.
+    crate::persist::propagate::before_sleep(srv);
+    feed_replicas(srv);
+    let Some(data) = srv
+        .repl
+        .backlog
+        .as_ref()
+        .and_then(|b| b.since(from, offset))
+    else {
+        log::info!(
+            "Unable to partial resync with replica {name} for lack of backlog (Replica request was: {from})."
+        );
+        return false;
+    };
+    let out = &mut *ctx.out;
+    if conf.psync2 {
+        out.buf.extend_from_slice(b"+CONTINUE ");
+        out.buf
+            .extend_from_slice(srv.repl.replid(&srv.run_id).as_bytes());
+        out.buf.extend_from_slice(b"\r\n");
+    } else {
+        out.buf.extend_from_slice(b"+CONTINUE\r\n");
+    }
+    out.buf.extend_from_slice(data);
+    log::info!(
+        "Partial resynchronization request from {name} accepted. Sending {} bytes of backlog starting from offset {from}.",
+        data.len()
+    );
+    ctx.client.replica = true;
+    srv.repl.replicas.push(Replica {
+        token: ctx.client.token,
+        id: ctx.client.id,
+        ip: ip.to_string(),
+        port: conf.port,
+        ack_off: 0,
+        ack_time_s: unix_s(),
+    });
+    true
+}
+
 /// The IP part of a client's `ip:port` address.
 fn peer_ip(addr: &str) -> String {
     match addr.rsplit_once(':') {
@@ -304,7 +407,10 @@ fn replconf(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             }
             conf_mut(ctx, id).ip = Some(ip);
         } else if eq("capa") {
-            // Capabilities are noted by Redis; ferrokv always sends `$<len>` RDBs.
+            // `eof` is not needed: ferrokv always sends `$<len>` RDBs.
+            if val.eq_ignore_ascii_case(b"psync2") {
+                conf_mut(ctx, id).psync2 = true;
+            }
         } else if eq("ack") {
             if ctx.client.replica
                 && let Some(off) = crate::util::parse_i64(val)
@@ -403,6 +509,7 @@ pub fn refresh_config(srv: &mut ServerState) {
     let lag = config_i64(srv, b"min-replicas-max-lag", 10);
     srv.repl.min_replicas_max_lag = lag;
     srv.repl.min_replicas_to_write = if lag > 0 { n } else { 0 };
+    srv.repl.backlog_size = config_i64(srv, b"repl-backlog-size", 1048576);
 }
 
 /// Replicas online whose last ACK is at most `min-replicas-max-lag` seconds old.
@@ -475,7 +582,7 @@ pub fn cron(srv: &mut ServerState, now_ms: i64) {
     if loops.is_multiple_of(period) {
         let before = srv.repl.pending.len();
         srv.repl.pending.extend_from_slice(b"*1\r\n$4\r\nping\r\n");
-        srv.repl.produced(srv.repl.pending.len() - before);
+        srv.repl.produced(before);
     }
 }
 
@@ -499,8 +606,8 @@ pub fn info(srv: &ServerState, o: &mut String) {
             now - s.ack_time_s
         );
     }
-    let (active, first, histlen) = match r.backlog {
-        Some(b) => (1, b.first_byte_offset, b.histlen),
+    let (active, first, histlen) = match &r.backlog {
+        Some(b) => (1, b.first_byte_offset(r.offset), b.histlen),
         None => (0, 0, 0),
     };
     let _ = write!(
@@ -512,7 +619,7 @@ pub fn info(srv: &ServerState, o: &mut String) {
          repl_backlog_histlen:{histlen}\r\n",
         r.replid(&srv.run_id),
         r.offset,
-        config_i64(srv, b"repl-backlog-size", 1048576),
+        r.backlog_size(),
     );
 }
 
@@ -574,9 +681,11 @@ pub fn before_sleep(srv: &mut ServerState) -> Vec<usize> {
         return Vec::new();
     }
     if std::mem::take(&mut srv.repl.get_ack) && !srv.repl.replicas.is_empty() {
-        const GETACK: &[u8] = b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n";
-        srv.repl.pending.extend_from_slice(GETACK);
-        srv.repl.produced(GETACK.len());
+        let before = srv.repl.pending.len();
+        srv.repl
+            .pending
+            .extend_from_slice(b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+        srv.repl.produced(before);
     }
     let now = crate::util::now_ms();
     let mut done = Vec::new();

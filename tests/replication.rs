@@ -508,3 +508,54 @@ fn wait_counts_acknowledging_replicas() {
     assert_eq!(c.cmd("exec"), b"*1\r\n:0\r\n");
     assert_eq!(c.cmd("wait 0 0"), b":0\r\n");
 }
+
+#[test]
+fn psync_within_the_backlog_continues() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    c.cmd("config set repl-ping-replica-period 3600");
+    let mut first = srv.connect();
+    first.send(b"PSYNC ? -1\r\n");
+    let line = String::from_utf8(read_line(&mut first)).unwrap();
+    let w: Vec<&str> = line.split(' ').collect();
+    let (replid, off): (&str, i64) = (w[1], w[2].parse().unwrap());
+    read_rdb(&mut first);
+    c.cmd("SET a b");
+    c.cmd("SET c d");
+    // With `capa psync2`, +CONTINUE names the replication id; then the stream from the offset.
+    let mut r2 = srv.connect();
+    assert_eq!(r2.cmd("replconf capa eof capa psync2"), b"+OK\r\n");
+    r2.send(format!("PSYNC {replid} {}\r\n", off + 1).as_bytes());
+    let mut r2 = Replica { c: r2 };
+    r2.expect(
+        format!(
+            "+CONTINUE {replid}\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n\
+             *3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\nd\r\n"
+        )
+        .as_bytes(),
+    );
+    // Without it, a bare +CONTINUE; from the middle of the stream.
+    let mut r3 = srv.connect();
+    r3.send(format!("PSYNC {replid} {}\r\n", off + 24).as_bytes());
+    let mut r3 = Replica { c: r3 };
+    r3.expect(
+        b"+CONTINUE\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\nd\r\n",
+    );
+    // Past the end or before the backlog: a full resync.
+    for from in [off + 200, 0] {
+        let mut r = srv.connect();
+        r.send(format!("PSYNC {replid} {from}\r\n").as_bytes());
+        assert_eq!(
+            String::from_utf8(read_line(&mut r)).unwrap(),
+            format!("+FULLRESYNC {replid} {}", off + 77)
+        );
+        read_rdb(&mut r);
+    }
+    // Every replica gets what follows.
+    c.cmd("SET e f");
+    let tail = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\ne\r\n$1\r\nf\r\n";
+    r2.expect(tail);
+    r3.expect(tail);
+    // The two full-resync connections were closed: three replicas remain.
+    wait_for(|| info_field(&mut c, "replication", "connected_slaves") == "3");
+}

@@ -89,7 +89,7 @@ pub fn flush(srv: &mut ServerState, no_multi: bool) {
         let r = &mut srv.repl;
         let before = r.pending.len();
         emit(&unit, txn, &mut r.pending, &mut r.selected_db);
-        r.produced(r.pending.len() - before);
+        r.produced(before);
     }
     unit.buf.clear();
     unit.ops.clear();
