@@ -15,7 +15,7 @@
 use crate::client::ClientState;
 use crate::command::{Command, Ctx, acl, flags};
 use crate::error::{CmdError, CmdResult};
-use crate::resp::Args;
+use crate::resp::{Args, Reply};
 use crate::server::ServerState;
 
 const SYNC_FLAGS: u32 = flags::ADMIN | flags::NOSCRIPT | flags::NO_MULTI;
@@ -459,6 +459,22 @@ fn conf_mut<'a>(ctx: &'a mut Ctx<'_>, id: u64) -> &'a mut ReplConf {
         }
     };
     &mut conf[i].1
+}
+
+/// A replica's command produced a reply: replicas must never get one, so it is dropped and the
+/// replica disconnected (as Redis does).
+pub fn replied(srv: &mut ServerState, client: &mut ClientState, out: &mut Reply, mark: usize) {
+    out.truncate(mark);
+    log::warn!(
+        "Replica generated a reply to command '{}', disconnecting it: id={} addr={} laddr={} fd={}",
+        client.last_cmd,
+        client.id,
+        client.addr,
+        client.laddr,
+        client.fd
+    );
+    client.close_asap = true;
+    srv.kill_pending = true;
 }
 
 /// A client went away: forget it as a replica (or a client that sent REPLCONF).

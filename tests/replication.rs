@@ -559,3 +559,16 @@ fn psync_within_the_backlog_continues() {
     // The two full-resync connections were closed: three replicas remain.
     wait_for(|| info_field(&mut c, "replication", "connected_slaves") == "3");
 }
+
+#[test]
+fn a_replica_that_gets_a_reply_is_disconnected() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    let mut r = Replica::sync(&srv, &mut c);
+    // ACK and GETACK have no reply, SYNC again is ignored; PING's reply drops the replica and
+    // what follows is not run.
+    r.c.send(b"REPLCONF ACK 0\r\nREPLCONF GETACK *\r\nSYNC\r\nPING\r\nSET uniqk b\r\n");
+    assert_eq!(r.c.read_to_close(), b"");
+    assert_eq!(c.cmd("get uniqk"), b"$-1\r\n");
+    wait_for(|| info_field(&mut c, "replication", "connected_slaves") == "0");
+}

@@ -352,6 +352,7 @@ pub fn execute(
     args: &Args<'_>,
 ) -> Exec {
     let mark = out.mark();
+    let was_replica = client.replica;
     client.last_interaction_ms = srv.clock.unix_ms(srv.cmd_clock);
     match resolve(srv, client, args) {
         Err(e) => reject(srv, client, out, None, &e),
@@ -367,8 +368,9 @@ pub fn execute(
             reject(srv, client, out, Some(cmd), e)
         }
         Ok(cmd) => {
-            // Monitors, like replicas, are never paused.
+            // Monitors and replicas are never paused.
             if !client.monitor
+                && !client.replica
                 && srv
                     .pause
                     .postpones(cmd, client, srv.clock.unix_ms(srv.cmd_clock))
@@ -413,6 +415,9 @@ pub fn execute(
             client.reply_mode = ReplyMode::On;
         }
         ReplyMode::SkipNext => client.reply_mode = ReplyMode::Skip,
+    }
+    if was_replica && out.mark() != mark {
+        crate::replication::replied(srv, client, out, mark);
     }
     Exec::Done
 }
