@@ -242,7 +242,9 @@ fn sync(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     let srv = &mut *ctx.srv;
     if psync {
-        if args[1].as_ref() != b"?" {
+        if args[1].as_ref() != b"?"
+            && srv.repl.replid.as_deref().map(str::as_bytes) != Some(args[1].as_ref())
+        {
             log::info!(
                 "Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '{}', my replication IDs are '{}' and '0000000000000000000000000000000000000000')",
                 String::from_utf8_lossy(&args[1]),
@@ -254,10 +256,7 @@ fn sync(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     // The first replica gets a new history: new replication id, new backlog.
     if srv.repl.replicas.is_empty() && srv.repl.backlog.is_none() {
-        let replid: String = (0..40)
-            .map(|_| b"0123456789abcdef"[(srv.rng.next_u64() % 16) as usize] as char)
-            .collect();
-        srv.repl.replid = Some(replid);
+        srv.repl.replid = Some(new_replid(srv));
         srv.repl.backlog = Some(Backlog::default());
         log::info!(
             "Replication backlog created, my new replication IDs are '{}' and '0000000000000000000000000000000000000000'",
@@ -367,6 +366,13 @@ fn continue_sync(
         ack_time_s: unix_s(),
     });
     true
+}
+
+/// A random 40-hex-digit replication id.
+fn new_replid(srv: &mut ServerState) -> String {
+    (0..40)
+        .map(|_| b"0123456789abcdef"[(srv.rng.next_u64() % 16) as usize] as char)
+        .collect()
 }
 
 /// The IP part of a client's `ip:port` address.
@@ -585,8 +591,8 @@ pub fn cron(srv: &mut ServerState, now_ms: i64) {
             let ttl = config_i64(srv, b"repl-backlog-ttl", 3600);
             if ttl > 0 && now_s - srv.repl.no_replicas_since_s > ttl {
                 srv.repl.backlog = None;
-                // A new history starts with the next replica (Redis changes the id here).
-                srv.repl.replid = None;
+                // The history is lost: a new replication id.
+                srv.repl.replid = Some(new_replid(srv));
                 log::info!(
                     "Replication backlog freed after {ttl} seconds without connected replicas."
                 );

@@ -357,6 +357,34 @@ pub(super) fn translate(
                 }
             }
         }
+        // RESTORE with a relative TTL goes out with the absolute time and ABSTTL appended; one
+        // already expired goes out as the DEL of the key it replaced (nothing without REPLACE).
+        "restore" => {
+            let opt = |w: &str| a.iter().skip(4).any(|o| eq(o, w));
+            let Some(ttl) = crate::util::parse_i64(a[2]) else {
+                return false;
+            };
+            let absttl = opt("absttl");
+            let when = if ttl != 0 && !absttl {
+                now_ms.saturating_add(ttl)
+            } else {
+                ttl
+            };
+            if when != 0 && when <= now_ms {
+                if !opt("replace") {
+                    return false;
+                }
+                push_cmd(out, &[b"DEL", a[1]]);
+            } else if ttl != 0 && !absttl {
+                let m = ms(when, &mut tmp);
+                let mut v = a.clone();
+                v[2] = &m;
+                v.push(b"ABSTTL");
+                push_cmd(out, &v);
+            } else {
+                push_cmd(out, &a);
+            }
+        }
         "getdel" => push_cmd(out, &[del_verb(lazy("lazyfree-lazy-user-del")), a[1]]),
         // Random pops go out as the removal of what was popped.
         "spop" => {
@@ -479,5 +507,27 @@ mod tests {
             b"*2\r\n$4\r\nLPOP\r\n$1\r\nb\r\n"
         );
         assert_eq!(tr(&[b"blpop", b"a", b"1"], b"*-1\r\n", t), None);
+        // RESTORE: relative TTLs made absolute with ABSTTL appended, as Redis 7.0.15 writes it.
+        assert_eq!(
+            tr(&[b"restore", b"k", b"100", b"P"], b"+OK\r\n", t).unwrap(),
+            b"*5\r\n$7\r\nrestore\r\n$1\r\nk\r\n$7\r\n1000100\r\n$1\r\nP\r\n$6\r\nABSTTL\r\n"
+        );
+        assert_eq!(
+            tr(
+                &[b"restore", b"k", b"2000000", b"P", b"absttl"],
+                b"+OK\r\n",
+                t
+            )
+            .unwrap(),
+            b"*5\r\n$7\r\nrestore\r\n$1\r\nk\r\n$7\r\n2000000\r\n$1\r\nP\r\n$6\r\nabsttl\r\n"
+        );
+        assert_eq!(
+            tr(&[b"restore", b"k", b"0", b"P"], b"+OK\r\n", t).unwrap(),
+            b"*4\r\n$7\r\nrestore\r\n$1\r\nk\r\n$1\r\n0\r\n$1\r\nP\r\n"
+        );
+        assert_eq!(
+            tr(&[b"restore", b"k", b"5", b"P", b"absttl"], b"+OK\r\n", t),
+            None
+        );
     }
 }
