@@ -231,7 +231,25 @@ pub(super) fn no_change(name: &str, args: &Args<'_>, reply: &[u8]) -> bool {
     match name {
         "del" | "unlink" | "expire" | "pexpire" | "expireat" | "pexpireat" | "persist"
         | "hsetnx" | "hdel" | "msetnx" | "setnx" | "renamenx" | "move" | "srem" | "zrem"
-        | "sadd" | "lrem" => reply == b":0\r\n",
+        | "sadd" | "lrem" | "lpushx" | "rpushx" | "smove" | "copy" | "zremrangebyscore"
+        | "zremrangebyrank" | "zremrangebylex" => reply == b":0\r\n",
+        // -1: no pivot, 0: no list.
+        "linsert" => reply == b":-1\r\n" || reply == b":0\r\n",
+        // An empty pop (`*0`) changed nothing either.
+        "zpopmin" | "zpopmax" => nil || reply == b"*0\r\n",
+        // With NX (never updates) or CH (counts updates), 0 is no change; otherwise 0 may
+        // hide updated scores.
+        "zadd" => {
+            nil || (reply == b":0\r\n"
+                && args
+                    .iter_from(2)
+                    .take_while(|a| {
+                        ["nx", "xx", "gt", "lt", "ch", "incr"]
+                            .iter()
+                            .any(|o| eq(a, o))
+                    })
+                    .any(|a| eq(a, "nx") || eq(a, "ch")))
+        }
         "getdel" | "getex" | "lpop" | "rpop" | "spop" | "blpop" | "brpop" | "blmove"
         | "brpoplpush" | "bzpopmin" | "bzpopmax" | "lmove" | "rpoplpush" | "lmpop" | "blmpop"
         | "zmpop" | "bzmpop" => nil,
@@ -385,6 +403,11 @@ pub(super) fn translate(
                 push_cmd(out, &a);
             }
         }
+        "getset" => {
+            let mut v = a.clone();
+            v[0] = b"SET";
+            push_cmd(out, &v);
+        }
         "getdel" => push_cmd(out, &[del_verb(lazy("lazyfree-lazy-user-del")), a[1]]),
         // Random pops go out as the removal of what was popped.
         "spop" => {
@@ -507,6 +530,18 @@ mod tests {
             b"*2\r\n$4\r\nLPOP\r\n$1\r\nb\r\n"
         );
         assert_eq!(tr(&[b"blpop", b"a", b"1"], b"*-1\r\n", t), None);
+        // No-ops Redis does not propagate, and GETSET as SET (recorded from redis-server).
+        assert_eq!(
+            tr(&[b"linsert", b"l", b"before", b"p", b"x"], b":-1\r\n", t),
+            None
+        );
+        assert_eq!(tr(&[b"zadd", b"z", b"ch", b"1", b"a"], b":0\r\n", t), None);
+        assert_eq!(tr(&[b"zpopmin", b"z"], b"*0\r\n", t), None);
+        assert!(tr(&[b"zadd", b"z", b"1", b"ch"], b":0\r\n", t).is_some());
+        assert_eq!(
+            tr(&[b"getset", b"a", b"9"], b"$1\r\n1\r\n", t).unwrap(),
+            b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n9\r\n"
+        );
         // RESTORE: relative TTLs made absolute with ABSTTL appended, as Redis 7.0.15 writes it.
         assert_eq!(
             tr(&[b"restore", b"k", b"100", b"P"], b"+OK\r\n", t).unwrap(),
