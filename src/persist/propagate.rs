@@ -130,11 +130,10 @@ fn take_expired_slow(srv: &mut ServerState) {
     crate::db::set_track_expired(consumer);
 }
 
-/// Before the event loop writes: keys expired outside any command, then whatever is still
-/// collected, go out.
+/// Before the event loop writes: keys expired outside any command go out, one by one.
 pub fn before_sleep(srv: &mut ServerState) {
     take_expired(srv);
-    flush(srv, false);
+    flush(srv, true);
 }
 
 /// Appends one RESP bulk string.
