@@ -62,6 +62,11 @@ pub struct Replica {
     /// Offset it acknowledged last (REPLCONF ACK) and when (Unix seconds).
     pub ack_off: i64,
     pub ack_time_s: i64,
+    /// Size of the RDB sent at sync, left out of the output buffer limits (Redis sends the
+    /// snapshot outside the output buffer).
+    rdb_len: usize,
+    /// Unix second since when the output is over the soft limit (0: it is not).
+    soft_since: i64,
 }
 
 /// What a client told with REPLCONF before it synced.
@@ -139,6 +144,8 @@ pub struct Replication {
     min_replicas_max_lag: i64,
     /// `repl-backlog-size`.
     backlog_size: i64,
+    /// `client-output-buffer-limit` of the replica class: hard, soft, soft seconds.
+    obuf_limits: [u64; 3],
     /// Clients blocked in WAIT.
     waiters: Vec<Waiter>,
     /// Ask the replicas for an ACK before the loop sleeps (a client started waiting).
@@ -306,6 +313,8 @@ fn sync(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         port: conf.port,
         ack_off: 0,
         ack_time_s: unix_s(),
+        rdb_len: rdb.len(),
+        soft_since: 0,
     });
     crate::db::set_track_expired(true);
     Ok(())
@@ -364,6 +373,8 @@ fn continue_sync(
         port: conf.port,
         ack_off: 0,
         ack_time_s: unix_s(),
+        rdb_len: 0,
+        soft_since: 0,
     });
     true
 }
@@ -513,12 +524,43 @@ pub fn feed_replicas(srv: &mut ServerState) -> bool {
     if srv.repl.pending.is_empty() {
         return false;
     }
-    for r in &srv.repl.replicas {
-        if let Some(Some(c)) = srv.clients.get_mut(r.token)
-            && c.state.id == r.id
-            && !c.state.close_asap
-        {
-            c.reply.buf.extend_from_slice(&srv.repl.pending);
+    let [hard, soft, soft_secs] = srv.repl.obuf_limits;
+    let now = unix_s();
+    for r in srv.repl.replicas.iter_mut() {
+        let Some(Some(c)) = srv.clients.get_mut(r.token) else {
+            continue;
+        };
+        if c.state.id != r.id || c.state.close_asap {
+            continue;
+        }
+        if c.reply.pending() == 0 {
+            // The RDB is all sent.
+            r.rdb_len = 0;
+        }
+        c.reply.buf.extend_from_slice(&srv.repl.pending);
+        // The replica class of client-output-buffer-limit (the RDB left out).
+        let used = c.reply.pending().saturating_sub(r.rdb_len) as u64;
+        let over = if hard > 0 && used >= hard {
+            true
+        } else if soft > 0 && used >= soft {
+            if r.soft_since == 0 {
+                r.soft_since = now;
+            }
+            now - r.soft_since > soft_secs as i64
+        } else {
+            r.soft_since = 0;
+            false
+        };
+        if over {
+            log::warn!(
+                "Client id={} addr={} laddr={} fd={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                c.state.id,
+                c.state.addr,
+                c.state.laddr,
+                c.state.fd
+            );
+            c.state.close_asap = true;
+            srv.kill_pending = true;
         }
     }
     srv.repl.pending.clear();
@@ -532,6 +574,12 @@ pub fn refresh_config(srv: &mut ServerState) {
     srv.repl.min_replicas_max_lag = lag;
     srv.repl.min_replicas_to_write = if lag > 0 { n } else { 0 };
     srv.repl.backlog_size = config_i64(srv, b"repl-backlog-size", 1048576);
+    srv.repl.obuf_limits = srv
+        .config
+        .get(b"client-output-buffer-limit")
+        .first()
+        .and_then(|(_, v)| crate::config::value::cob_parse(v).get(1).copied())
+        .unwrap_or([268435456, 67108864, 60]);
 }
 
 /// Replicas online whose last ACK is at most `min-replicas-max-lag` seconds old.

@@ -572,3 +572,30 @@ fn a_replica_that_gets_a_reply_is_disconnected() {
     assert_eq!(c.cmd("get uniqk"), b"$-1\r\n");
     wait_for(|| info_field(&mut c, "replication", "connected_slaves") == "0");
 }
+
+#[test]
+fn a_replica_over_its_output_buffer_limit_is_dropped() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    assert_eq!(
+        c.cmd_args(&[
+            b"config",
+            b"set",
+            b"client-output-buffer-limit",
+            b"replica 100000 0 0"
+        ]),
+        b"+OK\r\n"
+    );
+    // A replica that stops reading after the RDB.
+    let _r = Replica::sync(&srv, &mut c);
+    let v = vec![b'x'; 10000];
+    let mut batch = Vec::new();
+    for i in 0..2000 {
+        batch.extend_from_slice(&common::encode(&[b"set", format!("k{i}").as_bytes(), &v]));
+    }
+    c.send(&batch);
+    for _ in 0..2000 {
+        assert_eq!(c.read_reply(), b"+OK\r\n");
+    }
+    wait_for(|| info_field(&mut c, "replication", "connected_slaves") == "0");
+}
