@@ -170,6 +170,11 @@ impl Replication {
         self.replid.as_deref().unwrap_or(run_id)
     }
 
+    /// Clients blocked in WAIT (Redis counts them in INFO's `blocked_clients`).
+    pub fn waiting_clients(&self) -> usize {
+        self.waiters.len()
+    }
+
     /// `repl-backlog-size` (its default until the cron first read it).
     fn backlog_size(&self) -> i64 {
         if self.backlog_size > 0 {
