@@ -336,6 +336,7 @@ pub fn handle_ready(srv: &mut ServerState) {
                         touch(srv, db, args.get(2));
                     }
                     srv.stats.dirty += 1;
+                    crate::persist::propagate::take_expired(srv);
                     if matches!(cmd.name, "blmove") {
                         // Served BLMOVE goes out with Redis's own lowercase sides.
                         let (from, to) = (
@@ -356,6 +357,8 @@ pub fn handle_ready(srv: &mut ServerState) {
                     } else {
                         propagate(srv, db, cmd, &args, &reply, now_ms);
                     }
+                    // Each served client is an execution unit of its own.
+                    crate::persist::propagate::flush(srv, false);
                     finish(srv, &mut c.state, b, false, None);
                 }
                 Err(e) => {
@@ -983,3 +986,13 @@ pub static COMMANDS: [Command; 8] = [
         ..Command::new("bzmpop", -5, bzmpop)
     },
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Clients blocked elsewhere (added by the replication work: WAIT)
+
+impl Blocking {
+    /// Queues a client whose wait ended outside this module for the event loop to resume.
+    pub fn resume_later(&mut self, token: usize, id: u64) {
+        self.resume.push_back((token, id));
+    }
+}

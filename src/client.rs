@@ -84,6 +84,10 @@ pub struct ClientState {
     /// The client's own buffers as they were when its current batch of commands started
     /// (CLIENT LIST/INFO show them for the client running the command, as Redis does).
     pub bufs_seen: BufSizes,
+    /// A replica: it sent SYNC or PSYNC (see [`crate::replication`]).
+    pub replica: bool,
+    /// Replication offset after this client's last command (what WAIT waits for).
+    pub woff: i64,
 }
 
 /// Query and reply buffer sizes, for CLIENT LIST's `qbuf`, `qbuf-free` and `rbs`.
@@ -124,6 +128,8 @@ impl ClientState {
             postponed: None,
             monitor: false,
             bufs_seen: BufSizes::default(),
+            replica: false,
+            woff: 0,
         }
     }
 }

@@ -124,7 +124,16 @@ impl EventLoop {
                 self.free_killed();
             }
             self.srv.expire_cycle(now, true);
+            crate::persist::propagate::before_sleep(&mut self.srv);
             crate::persist::aof::before_sleep(&mut self.srv);
+            for t in crate::replication::before_sleep(&mut self.srv) {
+                self.queue_write(t);
+            }
+            if crate::replication::feed_replicas(&mut self.srv) {
+                for i in 0..self.srv.repl.replicas.len() {
+                    self.queue_write(self.srv.repl.replicas[i].token);
+                }
+            }
             if std::mem::take(&mut self.srv.monitor_fed) {
                 for i in 0..self.srv.monitors.len() {
                     self.queue_write(self.srv.monitors[i]);
@@ -408,6 +417,7 @@ impl EventLoop {
         self.srv.pause.client_gone(c.state.id);
         self.srv.watches.unwatch_all(c.state.id);
         crate::monitor::stop(&mut self.srv, &mut c.state);
+        crate::replication::client_gone(&mut self.srv, &c.state);
         if self.srv.clients.contains(t) {
             self.srv.clients.remove(t);
         }
@@ -436,6 +446,7 @@ impl EventLoop {
         let now = crate::util::now_ms();
         self.srv.cron(now, busy);
         crate::persist::cron(&mut self.srv);
+        crate::replication::cron(&mut self.srv, now);
         let timeout_ms = self.srv.config.timeout as i64 * 1000;
         let mut doomed = Vec::new();
         for (t, slot) in self.srv.clients.iter_mut() {
@@ -443,7 +454,10 @@ impl EventLoop {
                 c.release_idle_buffers(now);
                 // Blocked and paused clients are waiting by design: no idle timeout.
                 // Monitors, like replicas, are exempt.
-                let waiting = c.state.blocked || c.state.postponed.is_some() || c.state.monitor;
+                let waiting = c.state.blocked
+                    || c.state.postponed.is_some()
+                    || c.state.monitor
+                    || c.state.replica;
                 let idle =
                     timeout_ms > 0 && !waiting && now - c.state.last_interaction_ms > timeout_ms;
                 if c.state.close_asap || idle {

@@ -12,6 +12,8 @@
 //! [`blocking`] keeps the clients that wait: blocking pops served when their keys get data,
 //! and CLIENT PAUSE. Transactions (MULTI/EXEC, WATCH) are in [`commands::multi`].
 //! [`monitor`] shows every executed command to MONITOR clients.
+//! [`replication`] serves replicas (SYNC/PSYNC, the write stream, WAIT); what is propagated
+//! to them and to the AOF is decided in [`persist::propagate`].
 
 pub mod alloc;
 pub mod blocking;
@@ -31,6 +33,7 @@ pub mod logging;
 pub mod monitor;
 pub mod oom;
 pub mod persist;
+pub mod replication;
 pub mod resp;
 pub mod server;
 pub mod sha1;

@@ -135,6 +135,8 @@ pub struct ServerState {
     pub monitors: Vec<usize>,
     /// Monitors other than the running client got output: the loop queues their writes.
     pub monitor_fed: bool,
+    /// Replicas, the replication stream and the propagation unit (see [`crate::replication`]).
+    pub repl: crate::replication::Replication,
 }
 
 impl ServerState {
@@ -179,6 +181,7 @@ impl ServerState {
             pause: Default::default(),
             monitors: Vec::new(),
             monitor_fed: false,
+            repl: Default::default(),
         }
     }
 
@@ -222,6 +225,9 @@ impl ServerState {
         };
         let start = std::time::Instant::now();
         let st = crate::db::expire::active_expire_cycle(&mut self.dbs, now_ms, budget);
+        // The DELs of the expired keys go out one by one, not as a transaction.
+        crate::persist::propagate::take_expired(self);
+        crate::persist::propagate::flush(self, true);
         self.expire_state.finished(&st);
         let used = start.elapsed().as_micros() as u64;
         self.stats.expire_cycle_time_used_us += used;

@@ -352,15 +352,25 @@ pub fn execute(
     args: &Args<'_>,
 ) -> Exec {
     let mark = out.mark();
+    let was_replica = client.replica;
     client.last_interaction_ms = srv.clock.unix_ms(srv.cmd_clock);
     match resolve(srv, client, args) {
         Err(e) => reject(srv, client, out, None, &e),
         Ok(cmd) if crate::monitor::denied(client, cmd) => {
             reject(srv, client, out, Some(cmd), crate::monitor::KEYSPACE_DENIED)
         }
+        // min-replicas-to-write: a write (or an EXEC of writes) wants enough good replicas.
+        Ok(cmd)
+            if srv.repl.min_replicas_to_write > 0
+                && crate::replication::lacks_good_replicas(srv, client, cmd) =>
+        {
+            let e = crate::replication::noreplicas_error(srv, client, cmd);
+            reject(srv, client, out, Some(cmd), e)
+        }
         Ok(cmd) => {
-            // Monitors, like replicas, are never paused.
+            // Monitors and replicas are never paused.
             if !client.monitor
+                && !client.replica
                 && srv
                     .pause
                     .postpones(cmd, client, srv.clock.unix_ms(srv.cmd_clock))
@@ -385,6 +395,14 @@ pub fn execute(
                 _ => {
                     client.last_cmd = cmd.name;
                     call(srv, client, out, cmd, args);
+                    // The end of the execution unit: what it propagated goes out (RANDOMKEY
+                    // and SCAN, which may expire any number of keys, without MULTI).
+                    crate::persist::propagate::flush(srv, matches!(cmd.name, "randomkey" | "scan"));
+                    client.woff = srv.repl.offset;
+                    if cmd.flags & flags::ADMIN != 0 {
+                        // CONFIG SET may have changed min-replicas-*.
+                        crate::replication::refresh_config(srv);
+                    }
                 }
             }
         }
@@ -397,6 +415,9 @@ pub fn execute(
             client.reply_mode = ReplyMode::On;
         }
         ReplyMode::SkipNext => client.reply_mode = ReplyMode::Skip,
+    }
+    if was_replica && out.mark() != mark {
+        crate::replication::replied(srv, client, out, mark);
     }
     Exec::Done
 }
@@ -453,6 +474,8 @@ pub fn call(
     let end = crate::util::ticks();
     srv.cmd_clock = end;
     let usec = crate::util::ticks_to_us(start, end);
+    // Keys the command found expired are propagated as DELs before the command itself.
+    crate::persist::propagate::take_expired(srv);
     // A command that blocked is counted now, as Redis 7.0 does; its reply comes when served.
     account(srv, client, cmd, args, usec, now_ms);
     match res {

@@ -428,13 +428,7 @@ fn stats(ctx: &mut Ctx<'_>, o: &mut String) {
 }
 
 fn replication(ctx: &mut Ctx<'_>, o: &mut String) {
-    o.push_str("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n");
-    o.push_str("master_failover_state:no-failover\r\n");
-    field!(o, "master_replid", "{}", ctx.srv.run_id);
-    o.push_str("master_replid2:0000000000000000000000000000000000000000\r\n");
-    o.push_str("master_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\n");
-    o.push_str("repl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\n");
-    o.push_str("repl_backlog_histlen:0\r\n");
+    crate::replication::info(ctx.srv, o);
 }
 
 fn rusage(who: libc::c_int) -> (f64, f64) {

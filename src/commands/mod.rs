@@ -48,4 +48,5 @@ pub static GROUPS: &[&[Command]] = &[
     &multi::COMMANDS,
     &crate::blocking::COMMANDS,
     &crate::monitor::COMMANDS,
+    &crate::replication::COMMANDS,
 ];

@@ -317,8 +317,6 @@ fn exec(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     ctx.srv.watches.unwatch_all(id);
     let n = m.cmds.len();
     ctx.out.array(n);
-    let mark = ctx.srv.persist.aof.pending_mark();
-    let mut propagated = 0;
     let deny = std::mem::replace(&mut ctx.client.deny_blocking, true);
     // The transaction stays open while it runs, as CLIENT INFO shows it.
     for i in 0..n {
@@ -331,15 +329,12 @@ fn exec(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
         else {
             break;
         };
-        let before = ctx.srv.persist.aof.pending_mark();
+        // What the commands propagate joins EXEC's execution unit: more than one command
+        // goes out wrapped in MULTI/EXEC (see `persist::propagate::flush`).
         crate::command::call(ctx.srv, ctx.client, ctx.out, cmd, &argv.args());
-        propagated += (ctx.srv.persist.aof.pending_mark() != before) as usize;
     }
     ctx.client.deny_blocking = deny;
     ctx.client.multi = None;
-    if propagated > 1 {
-        ctx.srv.persist.aof.wrap_in_multi(mark);
-    }
     Ok(())
 }
 

@@ -418,16 +418,17 @@ fn latency_histogram(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-/// WAIT numreplicas timeout: there are no replicas, so 0 at once.
+/// WAIT numreplicas timeout: the number of replicas that acknowledged the stream so far, at
+/// once when enough did (or inside MULTI), else once enough do or the timeout (ms) passes.
 fn wait(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    parse_i64(&args[1]).ok_or(CmdError::NotInteger)?;
+    let n = parse_i64(&args[1]).ok_or(CmdError::NotInteger)?;
     let timeout = parse_i64(&args[2]).ok_or(CmdError::msg(
         "ERR timeout is not an integer or out of range",
     ))?;
     if timeout < 0 {
         return Err(CmdError::msg("ERR timeout is negative"));
     }
-    ctx.out.int(0);
+    crate::replication::wait(ctx, n, timeout);
     Ok(())
 }
 
@@ -498,12 +499,9 @@ pub fn validate_client_name(name: &[u8]) -> CmdResult {
     Ok(())
 }
 
-/// ROLE: a master with no replicas at offset 0.
+/// ROLE: master, its replication offset and its replicas.
 fn role(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
-    ctx.out.array(3);
-    ctx.out.bulk(b"master");
-    ctx.out.int(0);
-    ctx.out.array(0);
+    crate::replication::role(ctx);
     Ok(())
 }
 

@@ -134,6 +134,7 @@ impl Db {
         let expired = doomed.len();
         for k in doomed {
             self.remove(&k);
+            self.log_expired(&k);
         }
         self.expired += expired as u64;
         (sampled, expired, ttl_sum)

@@ -71,6 +71,8 @@ pub struct Db {
     pub avg_ttl: i64,
     /// Where active expiry resumes its walk of the table (a SCAN cursor).
     expire_cursor: u64,
+    /// Keys expired since propagation last looked (see [`Db::log_expired`]).
+    expired_log: Vec<Box<[u8]>>,
 }
 
 impl Db {
@@ -114,6 +116,7 @@ impl Db {
         if expired {
             self.remove(key);
             self.expired += 1;
+            self.log_expired(key);
         }
         expired
     }
@@ -261,6 +264,7 @@ impl Db {
             }
             self.remove(&key);
             self.expired += 1;
+            self.log_expired(&key);
         }
     }
 
@@ -427,5 +431,37 @@ impl Db {
                 None
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expired-key log (added by the replication work): keys deleted because their time passed are
+// propagated as DEL by `persist::propagate::take_expired`, while an AOF or replicas consume
+// propagation.
+
+/// Some database logged an expired key since propagation last looked.
+pub static EXPIRED_LOGGED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+/// Expired keys are logged (something consumes propagation).
+static TRACK_EXPIRED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns the expired-key log on or off.
+pub fn set_track_expired(on: bool) {
+    TRACK_EXPIRED.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+impl Db {
+    /// Notes an expired key for propagation (only while tracking is on).
+    pub fn log_expired(&mut self, key: &[u8]) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if TRACK_EXPIRED.load(Relaxed) {
+            self.expired_log.push(key.into());
+            EXPIRED_LOGGED.store(true, Relaxed);
+        }
+    }
+
+    /// The keys logged by [`Db::log_expired`] since the last call.
+    pub fn take_expired_log(&mut self) -> Vec<Box<[u8]>> {
+        std::mem::take(&mut self.expired_log)
     }
 }

@@ -12,7 +12,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::propagate::{no_change, push_cmd, translate};
+use super::propagate::{no_change, translate};
 use super::{ChildKind, Fsync, Logged, Settings};
 use crate::resp::Args;
 use crate::server::ServerState;
@@ -80,7 +80,7 @@ pub struct AofState {
     /// The increment being appended to.
     pub(super) file: Option<File>,
     /// Database of the last SELECT written (`None`: write one before the next command).
-    selected_db: Option<usize>,
+    pub(super) selected_db: Option<usize>,
     pub last_fsync_ms: i64,
     /// Writes since the last fsync.
     fsync_pending: bool,
@@ -99,7 +99,7 @@ pub struct AofState {
     pub wait_rewrite: bool,
     /// Commands propagated this event-loop turn, written by [`before_sleep`] before any reply
     /// goes out (one write per turn, as Redis's `flushAppendOnlyFile`).
-    pending: Vec<u8>,
+    pub(super) pending: Vec<u8>,
 }
 
 impl Default for AofState {
@@ -157,7 +157,8 @@ pub(super) fn open_append(path: &Path) -> std::io::Result<File> {
 }
 
 /// Called after every successful write command: FLUSHALL's snapshot (Redis 7.0 kills a
-/// BGSAVE child and saves after FLUSHALL when save points are set), then the AOF append.
+/// BGSAVE child and saves after FLUSHALL when save points are set), then the command's
+/// propagated form joins the execution unit ([`super::propagate::flush`] writes it out).
 pub fn propagate(
     srv: &mut ServerState,
     db: usize,
@@ -175,27 +176,31 @@ pub fn propagate(
             let _ = super::save(srv);
         }
     }
-    let aof = &mut srv.persist.aof;
-    // `config.appendonly` off: CONFIG SET turned it off and the cron has yet to close the file.
-    if !aof.enabled
-        || !srv.config.appendonly
-        || aof.loading
-        || aof.file.is_none()
-        || no_change(name, args, reply)
-    {
+    if !super::propagate::has_consumer(srv) || no_change(name, args, reply) {
         return;
     }
-    let start = aof.pending.len();
-    if aof.selected_db != Some(db) {
-        let mut tmp = [0u8; 20];
-        let d = crate::resp::reply::fmt_int(db as i64, &mut tmp);
-        push_cmd(&mut aof.pending, &[b"SELECT", d]);
+    if name == "spop" && args.len() == 3 {
+        let key = args.get(1);
+        let gone = srv.dbs.get(db).is_none_or(|d| d.entry_ref(key).is_none());
+        return super::propagate::spop_count(&mut srv.repl.unit, db, key, gone, reply);
     }
-    if translate(&mut aof.pending, name, args, reply, now_ms) {
-        aof.selected_db = Some(db);
-    } else {
-        aof.pending.truncate(start);
-    }
+    let config = &srv.config;
+    let lazy = |n: &str| {
+        config
+            .get(n.as_bytes())
+            .first()
+            .is_some_and(|(_, v)| v == "yes")
+    };
+    srv.repl
+        .unit
+        .push(db, |buf| translate(buf, name, args, reply, now_ms, &lazy));
+}
+
+/// Whether commands are appended to the AOF now. `config.appendonly` off: CONFIG SET turned
+/// it off and the cron has yet to close the file.
+pub fn accepting(srv: &ServerState) -> bool {
+    let aof = &srv.persist.aof;
+    aof.enabled && srv.config.appendonly && !aof.loading && aof.file.is_some()
 }
 
 /// Writes the commands propagated since the last call (fsyncing under `appendfsync always`).
@@ -535,42 +540,4 @@ pub fn rewrite_done(srv: &mut ServerState, pid: libc::pid_t, ok: bool) {
 pub fn rewrite_aborted(srv: &mut ServerState, pid: libc::pid_t) {
     let tmp = PathBuf::from(&srv.config.dir).join(format!("temp-rewriteaof-bg-{pid}.aof"));
     let _ = std::fs::remove_file(tmp);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Transactions (added by the txn work): EXEC wraps what it propagated in MULTI/EXEC.
-
-impl AofState {
-    /// Bytes propagated so far this turn: a mark for [`AofState::wrap_in_multi`].
-    pub fn pending_mark(&self) -> usize {
-        self.pending.len()
-    }
-
-    /// Wraps the commands propagated since `mark` in MULTI ... EXEC, as Redis 7.0 does for a
-    /// transaction that propagated more than one command: MULTI goes after the SELECT of the
-    /// first command, if it has one.
-    pub fn wrap_in_multi(&mut self, mark: usize) {
-        if mark >= self.pending.len() {
-            return;
-        }
-        let mut at = mark;
-        const SELECT: &[u8] = b"*2\r\n$6\r\nSELECT\r\n$";
-        if self.pending[mark..].starts_with(SELECT) {
-            // Skip `$<n>\r\n<digits>\r\n`: two more CRLFs.
-            let mut crlfs = 0;
-            let mut i = mark + SELECT.len();
-            while i + 1 < self.pending.len() && crlfs < 2 {
-                if &self.pending[i..i + 2] == b"\r\n" {
-                    crlfs += 1;
-                    i += 2;
-                } else {
-                    i += 1;
-                }
-            }
-            at = i;
-        }
-        const MULTI: &[u8] = b"*1\r\n$5\r\nMULTI\r\n";
-        self.pending.splice(at..at, MULTI.iter().copied());
-        self.pending.extend_from_slice(b"*1\r\n$4\r\nEXEC\r\n");
-    }
 }

@@ -1,9 +1,140 @@
-//! How executed write commands are written to the AOF: the RESP encoding, and the rewrites
-//! Redis 7.0 applies when it propagates them (relative expiries made absolute, `GETDEL` as
-//! `DEL`, `INCRBYFLOAT` as `SET ... KEEPTTL`, random pops as the removal of what was popped)
-//! plus which replies mean nothing changed (so nothing is written).
+//! How executed write commands reach the AOF and the replicas: the RESP encoding, the
+//! rewrites Redis 7.0 applies when it propagates them (relative expiries made absolute,
+//! `GETDEL` as `DEL`, `INCRBYFLOAT` as `SET ... KEEPTTL`, random pops as the removal of what
+//! was popped), which replies mean nothing changed (so nothing is written), and the grouping
+//! of one execution unit's commands (Redis's `also_propagate`).
+//!
+//! Commands propagated while a command runs (its own, the `DEL`s of keys it found expired,
+//! those of the commands an EXEC runs) collect in a [`Unit`]; [`flush`] hands them to each
+//! consumer once the unit ends, wrapped in MULTI/EXEC when there is more than one, each
+//! consumer (AOF, replication stream) with its own SELECT state. Nothing is collected when
+//! there is no consumer.
+
+use std::sync::atomic::Ordering::Relaxed;
 
 use crate::resp::Args;
+use crate::server::ServerState;
+
+/// Commands of one execution unit waiting to be propagated: their RESP bytes and, per
+/// command, its database and where its bytes end.
+#[derive(Default, Debug)]
+pub struct Unit {
+    buf: Vec<u8>,
+    ops: Vec<(usize, usize)>,
+}
+
+impl Unit {
+    /// Adds the command `f` writes (nothing if it returns false) in database `db`.
+    pub fn push(&mut self, db: usize, f: impl FnOnce(&mut Vec<u8>) -> bool) {
+        let start = self.buf.len();
+        if f(&mut self.buf) {
+            self.ops.push((db, self.buf.len()));
+        } else {
+            self.buf.truncate(start);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// Whether anything consumes propagated commands: an AOF being appended to, or a replication
+/// backlog (replicas attached).
+pub fn has_consumer(srv: &ServerState) -> bool {
+    super::aof::accepting(srv) || srv.repl.backlog.is_some()
+}
+
+/// Appends a SELECT when `db` is not the consumer's selected database.
+fn select(out: &mut Vec<u8>, selected: &mut Option<usize>, db: usize) {
+    if *selected != Some(db) {
+        let mut tmp = [0u8; 20];
+        let d = crate::resp::reply::fmt_int(db as i64, &mut tmp);
+        push_cmd(out, &[b"SELECT", d]);
+        *selected = Some(db);
+    }
+}
+
+/// Writes a unit to one consumer. As Redis, MULTI takes the first command's database (so
+/// its SELECT comes before MULTI) and EXEC the last one's.
+fn emit(unit: &Unit, txn: bool, out: &mut Vec<u8>, selected: &mut Option<usize>) {
+    let mut start = 0;
+    for (i, &(db, end)) in unit.ops.iter().enumerate() {
+        select(out, selected, db);
+        if i == 0 && txn {
+            out.extend_from_slice(b"*1\r\n$5\r\nMULTI\r\n");
+        }
+        out.extend_from_slice(&unit.buf[start..end]);
+        start = end;
+    }
+    if txn {
+        out.extend_from_slice(b"*1\r\n$4\r\nEXEC\r\n");
+    }
+}
+
+/// Ends an execution unit (Redis's `propagatePendingCommands`): its commands go to the AOF
+/// and the replication stream, in MULTI/EXEC when there are several and `no_multi` is false
+/// (the active expire cycle, RANDOMKEY and SCAN propagate their DELs one by one).
+pub fn flush(srv: &mut ServerState, no_multi: bool) {
+    if srv.repl.unit.ops.is_empty() {
+        return;
+    }
+    let mut unit = std::mem::take(&mut srv.repl.unit);
+    let txn = unit.ops.len() > 1 && !no_multi;
+    if super::aof::accepting(srv) {
+        let aof = &mut srv.persist.aof;
+        emit(&unit, txn, &mut aof.pending, &mut aof.selected_db);
+    }
+    if srv.repl.backlog.is_some() {
+        let r = &mut srv.repl;
+        let before = r.pending.len();
+        emit(&unit, txn, &mut r.pending, &mut r.selected_db);
+        r.produced(before);
+    }
+    unit.buf.clear();
+    unit.ops.clear();
+    srv.repl.unit = unit;
+}
+
+/// Adds a `DEL` (or `UNLINK` under `lazyfree-lazy-expire`) to the unit for every key that
+/// expired since the last call, in its database (Redis's `propagateDeletion`).
+#[inline]
+pub fn take_expired(srv: &mut ServerState) {
+    if crate::db::EXPIRED_LOGGED.load(Relaxed) {
+        take_expired_slow(srv);
+    }
+}
+
+#[cold]
+fn take_expired_slow(srv: &mut ServerState) {
+    crate::db::EXPIRED_LOGGED.store(false, Relaxed);
+    let consumer = has_consumer(srv);
+    let lazy = consumer
+        && srv
+            .config
+            .get(b"lazyfree-lazy-expire")
+            .first()
+            .is_some_and(|(_, v)| v == "yes");
+    let verb: &[u8] = if lazy { b"UNLINK" } else { b"DEL" };
+    for i in 0..srv.dbs.len() {
+        let keys = srv.dbs[i].take_expired_log();
+        if consumer {
+            for k in keys {
+                srv.repl.unit.push(i, |b| {
+                    push_cmd(b, &[verb, &k]);
+                    true
+                });
+            }
+        }
+    }
+    crate::db::set_track_expired(consumer);
+}
+
+/// Before the event loop writes: keys expired outside any command go out, one by one.
+pub fn before_sleep(srv: &mut ServerState) {
+    take_expired(srv);
+    flush(srv, true);
+}
 
 /// Appends one RESP bulk string.
 fn push_bulk(out: &mut Vec<u8>, a: &[u8]) {
@@ -60,13 +191,64 @@ fn reply_items(reply: &[u8]) -> Option<Vec<&[u8]>> {
     Some(items)
 }
 
+/// The key and element count of an MPOP reply (`*2 $key *n ...`).
+fn mpop_reply(reply: &[u8]) -> Option<(&[u8], usize)> {
+    let rest = reply.strip_prefix(b"*2\r\n")?;
+    let key = reply_bulk(rest)?;
+    let start = key.as_ptr() as usize - rest.as_ptr() as usize;
+    let rest = rest.get(start + key.len() + 2..)?.strip_prefix(b"*")?;
+    let nl = memchr::memchr(b'\r', rest)?;
+    let n = std::str::from_utf8(&rest[..nl]).ok()?.parse().ok()?;
+    Some((key, n))
+}
+
+/// SPOP with a count, as Redis 7.0 propagates it: `DEL key` when the pop emptied the set,
+/// otherwise one `SREM key member` per popped member (in the order they were returned).
+pub(super) fn spop_count(unit: &mut Unit, db: usize, key: &[u8], gone: bool, reply: &[u8]) {
+    let members = reply_items(reply).unwrap_or_default();
+    if members.is_empty() {
+        return;
+    }
+    if gone {
+        unit.push(db, |b| {
+            push_cmd(b, &[b"DEL", key]);
+            true
+        });
+        return;
+    }
+    for m in members {
+        unit.push(db, |b| {
+            push_cmd(b, &[b"SREM", key, m]);
+            true
+        });
+    }
+}
+
 /// True when the reply says the command changed nothing, so Redis would not propagate it.
 pub(super) fn no_change(name: &str, args: &Args<'_>, reply: &[u8]) -> bool {
     let nil = reply == b"$-1\r\n" || reply == b"_\r\n" || reply == b"*-1\r\n";
     match name {
         "del" | "unlink" | "expire" | "pexpire" | "expireat" | "pexpireat" | "persist"
         | "hsetnx" | "hdel" | "msetnx" | "setnx" | "renamenx" | "move" | "srem" | "zrem"
-        | "sadd" | "lrem" => reply == b":0\r\n",
+        | "sadd" | "lrem" | "lpushx" | "rpushx" | "smove" | "copy" | "zremrangebyscore"
+        | "zremrangebyrank" | "zremrangebylex" => reply == b":0\r\n",
+        // -1: no pivot, 0: no list.
+        "linsert" => reply == b":-1\r\n" || reply == b":0\r\n",
+        // An empty pop (`*0`) changed nothing either.
+        "zpopmin" | "zpopmax" => nil || reply == b"*0\r\n",
+        // With NX (never updates) or CH (counts updates), 0 is no change; otherwise 0 may
+        // hide updated scores.
+        "zadd" => {
+            nil || (reply == b":0\r\n"
+                && args
+                    .iter_from(2)
+                    .take_while(|a| {
+                        ["nx", "xx", "gt", "lt", "ch", "incr"]
+                            .iter()
+                            .any(|o| eq(a, o))
+                    })
+                    .any(|a| eq(a, "nx") || eq(a, "ch")))
+        }
         "getdel" | "getex" | "lpop" | "rpop" | "spop" | "blpop" | "brpop" | "blmove"
         | "brpoplpush" | "bzpopmin" | "bzpopmax" | "lmove" | "rpoplpush" | "lmpop" | "blmpop"
         | "zmpop" | "bzmpop" => nil,
@@ -89,14 +271,21 @@ fn abs_ms(unit: &[u8], v: &[u8], now_ms: i64) -> Option<i64> {
     })
 }
 
+/// `DEL`, or `UNLINK` when the lazyfree setting in charge is on.
+fn del_verb(lazy: bool) -> &'static [u8] {
+    if lazy { b"UNLINK" } else { b"DEL" }
+}
+
 /// Builds the RESP form of `args` as Redis 7.0 propagates it into `out`. Returns false when
-/// nothing is to be written.
+/// nothing is to be written. `lazy` tells whether a `lazyfree-*` setting is on (asked only
+/// when a deletion goes out).
 pub(super) fn translate(
     out: &mut Vec<u8>,
     name: &str,
     args: &Args<'_>,
     reply: &[u8],
     now_ms: i64,
+    lazy: &dyn Fn(&str) -> bool,
 ) -> bool {
     let a: Vec<&[u8]> = args.iter_from(0).collect();
     let mut tmp = [0u8; 20];
@@ -104,36 +293,25 @@ pub(super) fn translate(
     match name {
         "set" => {
             let mut expire = None;
-            let mut relative = false;
             let mut has_get = false;
-            let mut cond: Vec<&[u8]> = Vec::new();
             let mut i = 3;
             while i < a.len() {
                 let o = a[i];
                 if ["ex", "px", "exat", "pxat"].iter().any(|u| eq(o, u)) && i + 1 < a.len() {
                     expire = abs_ms(o, a[i + 1], now_ms);
-                    relative = !eq(o, "pxat");
                     i += 2;
                     continue;
                 }
-                if eq(o, "get") {
-                    has_get = true;
-                } else if eq(o, "nx") || eq(o, "xx") {
-                    cond.push(o);
-                }
+                has_get |= eq(o, "get");
                 i += 1;
             }
             match expire {
-                // `SET k v EX 10` goes out as `SET k v PXAT <ms>` (NX/XX kept for safety).
-                Some(t) if relative => {
+                // Any expiry goes out as exactly `SET k v PXAT <ms>` (NX, XX, GET dropped).
+                Some(t) => {
                     let m = ms(t, &mut tmp);
-                    let mut v: Vec<&[u8]> = vec![b"SET", a[1], a[2]];
-                    v.extend(cond);
-                    v.push(b"PXAT");
-                    v.push(&m);
-                    push_cmd(out, &v);
+                    push_cmd(out, &[b"SET", a[1], a[2], b"PXAT", &m]);
                 }
-                _ if has_get => {
+                None if has_get => {
                     let v: Vec<&[u8]> = a
                         .iter()
                         .enumerate()
@@ -142,7 +320,7 @@ pub(super) fn translate(
                         .collect();
                     push_cmd(out, &v);
                 }
-                _ => push_cmd(out, &a),
+                None => push_cmd(out, &a),
             }
         }
         "setex" | "psetex" => {
@@ -153,6 +331,9 @@ pub(super) fn translate(
             let m = ms(t, &mut tmp);
             push_cmd(out, &[b"SET", a[1], a[3], b"PXAT", &m]);
         }
+        // `PEXPIREAT key <ms>` with the command's NX/XX/GT/LT kept (PEXPIREAT itself keeps its
+        // name and time as written); a time already past deletes the key: DEL, or UNLINK
+        // under lazyfree-lazy-expire.
         "expire" | "pexpire" | "expireat" | "pexpireat" => {
             let unit: &[u8] = match name {
                 "expire" => b"ex",
@@ -164,10 +345,15 @@ pub(super) fn translate(
                 return false;
             };
             if t <= now_ms {
-                push_cmd(out, &[b"DEL", a[1]]);
+                push_cmd(out, &[del_verb(lazy("lazyfree-lazy-expire")), a[1]]);
             } else {
                 let m = ms(t, &mut tmp);
-                push_cmd(out, &[b"PEXPIREAT", a[1], &m]);
+                let mut v: Vec<&[u8]> = a.clone();
+                if name != "pexpireat" {
+                    v[0] = b"PEXPIREAT";
+                    v[2] = &m;
+                }
+                push_cmd(out, &v);
             }
         }
         "getex" => {
@@ -181,14 +367,47 @@ pub(super) fn translate(
                     return false;
                 };
                 if t <= now_ms {
-                    push_cmd(out, &[b"DEL", a[1]]);
+                    push_cmd(out, &[del_verb(lazy("lazyfree-lazy-expire")), a[1]]);
                 } else {
                     let m = ms(t, &mut tmp);
                     push_cmd(out, &[b"PEXPIREAT", a[1], &m]);
                 }
             }
         }
-        "getdel" => push_cmd(out, &[b"DEL", a[1]]),
+        // RESTORE with a relative TTL goes out with the absolute time and ABSTTL appended; one
+        // already expired goes out as the DEL of the key it replaced (nothing without REPLACE).
+        "restore" => {
+            let opt = |w: &str| a.iter().skip(4).any(|o| eq(o, w));
+            let Some(ttl) = crate::util::parse_i64(a[2]) else {
+                return false;
+            };
+            let absttl = opt("absttl");
+            let when = if ttl != 0 && !absttl {
+                now_ms.saturating_add(ttl)
+            } else {
+                ttl
+            };
+            if when != 0 && when <= now_ms {
+                if !opt("replace") {
+                    return false;
+                }
+                push_cmd(out, &[b"DEL", a[1]]);
+            } else if ttl != 0 && !absttl {
+                let m = ms(when, &mut tmp);
+                let mut v = a.clone();
+                v[2] = &m;
+                v.push(b"ABSTTL");
+                push_cmd(out, &v);
+            } else {
+                push_cmd(out, &a);
+            }
+        }
+        "getset" => {
+            let mut v = a.clone();
+            v[0] = b"SET";
+            push_cmd(out, &v);
+        }
+        "getdel" => push_cmd(out, &[del_verb(lazy("lazyfree-lazy-user-del")), a[1]]),
         // Random pops go out as the removal of what was popped.
         "spop" => {
             let Some(members) = reply_items(reply) else {
@@ -213,6 +432,26 @@ pub(super) fn translate(
                 _ => b"ZPOPMAX",
             };
             push_cmd(out, &[cmd, key]);
+        }
+        // LMPOP and ZMPOP go out as the pop of what they popped (`LPOP key n`).
+        "lmpop" | "zmpop" => {
+            let Some(w) = crate::util::parse_i64(args.get(1))
+                .and_then(|n| usize::try_from(n).ok())
+                .and_then(|n| a.get(n.checked_add(2)?))
+            else {
+                return false;
+            };
+            let Some((key, n)) = mpop_reply(reply) else {
+                return false;
+            };
+            let verb: &[u8] = match (name, eq(w, "left") || eq(w, "min")) {
+                ("lmpop", true) => b"LPOP",
+                ("lmpop", false) => b"RPOP",
+                (_, true) => b"ZPOPMIN",
+                (_, false) => b"ZPOPMAX",
+            };
+            let n = ms(n as i64, &mut tmp);
+            push_cmd(out, &[verb, key, &n]);
         }
         "brpoplpush" if a.len() == 4 => push_cmd(out, &[b"RPOPLPUSH", a[1], a[2]]),
         "blmove" if a.len() == 6 => push_cmd(out, &[b"LMOVE", a[1], a[2], a[3], a[4]]),
@@ -248,8 +487,9 @@ mod tests {
         let args = Args::new(&buf, &spans);
         let name = String::from_utf8(argv[0].to_ascii_lowercase()).unwrap();
         let mut out = Vec::new();
-        (!no_change(&name, &args, reply) && translate(&mut out, &name, &args, reply, now_ms))
-            .then_some(out)
+        (!no_change(&name, &args, reply)
+            && translate(&mut out, &name, &args, reply, now_ms, &|_| false))
+        .then_some(out)
     }
 
     #[test]
@@ -289,5 +529,39 @@ mod tests {
             b"*2\r\n$4\r\nLPOP\r\n$1\r\nb\r\n"
         );
         assert_eq!(tr(&[b"blpop", b"a", b"1"], b"*-1\r\n", t), None);
+        // No-ops Redis does not propagate, and GETSET as SET (recorded from redis-server).
+        assert_eq!(
+            tr(&[b"linsert", b"l", b"before", b"p", b"x"], b":-1\r\n", t),
+            None
+        );
+        assert_eq!(tr(&[b"zadd", b"z", b"ch", b"1", b"a"], b":0\r\n", t), None);
+        assert_eq!(tr(&[b"zpopmin", b"z"], b"*0\r\n", t), None);
+        assert!(tr(&[b"zadd", b"z", b"1", b"ch"], b":0\r\n", t).is_some());
+        assert_eq!(
+            tr(&[b"getset", b"a", b"9"], b"$1\r\n1\r\n", t).unwrap(),
+            b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n9\r\n"
+        );
+        // RESTORE: relative TTLs made absolute with ABSTTL appended, as Redis 7.0.15 writes it.
+        assert_eq!(
+            tr(&[b"restore", b"k", b"100", b"P"], b"+OK\r\n", t).unwrap(),
+            b"*5\r\n$7\r\nrestore\r\n$1\r\nk\r\n$7\r\n1000100\r\n$1\r\nP\r\n$6\r\nABSTTL\r\n"
+        );
+        assert_eq!(
+            tr(
+                &[b"restore", b"k", b"2000000", b"P", b"absttl"],
+                b"+OK\r\n",
+                t
+            )
+            .unwrap(),
+            b"*5\r\n$7\r\nrestore\r\n$1\r\nk\r\n$7\r\n2000000\r\n$1\r\nP\r\n$6\r\nabsttl\r\n"
+        );
+        assert_eq!(
+            tr(&[b"restore", b"k", b"0", b"P"], b"+OK\r\n", t).unwrap(),
+            b"*4\r\n$7\r\nrestore\r\n$1\r\nk\r\n$1\r\n0\r\n$1\r\nP\r\n"
+        );
+        assert_eq!(
+            tr(&[b"restore", b"k", b"5", b"P", b"absttl"], b"+OK\r\n", t),
+            None
+        );
     }
 }
