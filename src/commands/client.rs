@@ -310,6 +310,8 @@ fn client_line(out: &mut Vec<u8>, s: &ClientState, b: &Buffers, now_ms: i64, dir
     let mut fl = String::new();
     if s.monitor {
         fl.push('O');
+    } else if s.replica {
+        fl.push('S');
     }
     if s.multi.is_some() {
         fl.push('x');
@@ -401,15 +403,12 @@ fn info(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let mut ids: Option<Vec<u64>> = None;
+    let mut ty = None;
     let mut i = 2;
     while i < args.len() {
         let opt = &args[i];
         if opt.eq_ignore_ascii_case(b"type") && i + 1 < args.len() {
-            let t = &args[i + 1];
-            if !t.eq_ignore_ascii_case(b"normal") {
-                check_type(t)?;
-                ids = Some(Vec::new());
-            }
+            ty = Some(check_type(&args[i + 1])?);
             i += 2;
         } else if opt.eq_ignore_ascii_case(b"id") && i + 1 < args.len() {
             let mut v = Vec::new();
@@ -427,8 +426,10 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     let now = ctx.now_ms;
     let mut rows: Vec<(u64, Vec<u8>)> = Vec::new();
-    let keep = |id: u64| ids.as_ref().is_none_or(|v| v.contains(&id));
-    if keep(ctx.client.id) {
+    let keep = |s: &ClientState| {
+        ids.as_ref().is_none_or(|v| v.contains(&s.id)) && ty.is_none_or(|t| t == client_type(s))
+    };
+    if keep(ctx.client) {
         let mut l = Vec::new();
         let dirty = ctx.srv.watches.dirty_flag(ctx.client.id);
         client_line(
@@ -442,7 +443,7 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     for (_, slot) in ctx.srv.clients.iter() {
         if let Some(c) = slot
-            && keep(c.state.id)
+            && keep(&c.state)
         {
             let mut l = Vec::new();
             let dirty = ctx.srv.watches.dirty_flag(c.state.id);
@@ -456,11 +457,35 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-/// Validates a CLIENT LIST/KILL `TYPE` argument (only normal clients exist here).
-fn check_type(t: &[u8]) -> CmdResult {
-    const TYPES: [&[u8]; 5] = [b"normal", b"master", b"replica", b"slave", b"pubsub"];
-    if TYPES.iter().any(|k| k.eq_ignore_ascii_case(t)) {
-        Ok(())
+/// A client's class for CLIENT LIST/KILL `TYPE` (Redis's `getClientType`: monitors count as
+/// normal; there are no master or pub/sub clients here).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ClientType {
+    Normal,
+    Replica,
+    Master,
+    PubSub,
+}
+
+fn client_type(s: &ClientState) -> ClientType {
+    if s.replica && !s.monitor {
+        ClientType::Replica
+    } else {
+        ClientType::Normal
+    }
+}
+
+/// Parses a CLIENT LIST/KILL `TYPE` argument.
+fn check_type(t: &[u8]) -> Result<ClientType, CmdError> {
+    const TYPES: [(&[u8], ClientType); 5] = [
+        (b"normal", ClientType::Normal),
+        (b"master", ClientType::Master),
+        (b"replica", ClientType::Replica),
+        (b"slave", ClientType::Replica),
+        (b"pubsub", ClientType::PubSub),
+    ];
+    if let Some((_, ty)) = TYPES.iter().find(|(k, _)| k.eq_ignore_ascii_case(t)) {
+        Ok(*ty)
     } else {
         let mut e = b"ERR Unknown client type '".to_vec();
         e.extend_from_slice(t);
@@ -475,14 +500,13 @@ struct KillFilter<'a> {
     addr: Option<&'a [u8]>,
     laddr: Option<&'a [u8]>,
     id: Option<u64>,
-    /// TYPE given and not `normal`: matches nobody here.
-    other_type: bool,
+    ty: Option<ClientType>,
     skipme: bool,
 }
 
 impl KillFilter<'_> {
     fn matches(&self, s: &ClientState) -> bool {
-        !self.other_type
+        self.ty.is_none_or(|t| t == client_type(s))
             && self.addr.is_none_or(|a| a == s.addr.as_bytes())
             && self.laddr.is_none_or(|a| a == laddr(s).as_bytes())
             && self.id.is_none_or(|id| id == s.id)
@@ -520,8 +544,7 @@ fn kill(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                 _ => return Err(CmdError::msg("ERR client-id should be greater than 0")),
             }
         } else if opt.eq_ignore_ascii_case(b"type") {
-            check_type(val)?;
-            f.other_type |= !val.eq_ignore_ascii_case(b"normal");
+            f.ty = Some(check_type(val)?);
         } else if opt.eq_ignore_ascii_case(b"addr") {
             f.addr = Some(val);
         } else if opt.eq_ignore_ascii_case(b"laddr") {

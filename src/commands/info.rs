@@ -171,12 +171,19 @@ fn clients(ctx: &mut Ctx<'_>, o: &mut String) {
         }
     }
     o.push_str("# Clients\r\n");
-    field!(o, "connected_clients", "{}", srv.clients.len());
+    // Replicas are counted in connected_slaves, not here; clients in WAIT are blocked.
+    field!(
+        o,
+        "connected_clients",
+        "{}",
+        srv.clients.len() - srv.repl.replicas.len()
+    );
     field!(o, "cluster_connections", "0");
     field!(o, "maxclients", "{}", srv.config.maxclients);
     field!(o, "client_recent_max_input_buffer", "{}", max_in);
     field!(o, "client_recent_max_output_buffer", "{}", max_out);
-    let blocked = srv.blocking.blocked_count() + srv.pause.parked_count();
+    let blocked =
+        srv.blocking.blocked_count() + srv.pause.parked_count() + srv.repl.waiting_clients();
     field!(o, "blocked_clients", "{}", blocked);
     field!(o, "tracking_clients", "0");
     field!(

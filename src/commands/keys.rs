@@ -803,6 +803,7 @@ fn scan(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     for k in expired {
         if db.remove(&k).is_some() {
             db.expired += 1;
+            db.log_expired(&k);
         }
     }
     reply_scan(out, cursor, &keys);
