@@ -823,3 +823,39 @@ fn collections_save_and_load() {
         assert_eq!(c.cmd("ZRANGE zs 0 -1 WITHSCORES"), b"*8\r\n$1\r\nc\r\n$4\r\n-inf\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$3\r\n2.5\r\n$1\r\nd\r\n$3\r\ninf\r\n");
     }
 }
+
+/// Keys do not expire while the AOF is replayed (Redis 7.0): a PEXPIREAT to a past time sets
+/// that time, and a later RPUSH appends to the same list, which is then gone once loaded.
+/// A lazily expired key is written as DEL, so replaying never resurrects what it deleted.
+#[test]
+fn aof_replay_suspends_expiry() {
+    let dir = tmpdir("aof-expire");
+    std::fs::create_dir_all(dir.join("appendonlydir")).unwrap();
+    std::fs::write(
+        dir.join("appendonlydir/appendonly.aof.manifest"),
+        "file appendonly.aof.1.incr.aof seq 1 type i\n",
+    )
+    .unwrap();
+    let cmds: [&[&[u8]]; 4] = [
+        &[b"RPUSH", b"list", b"foo"],
+        &[b"PEXPIREAT", b"list", b"1000"],
+        &[b"RPUSH", b"list", b"bar"],
+        &[b"SET", b"k", b"v"],
+    ];
+    let aof: Vec<u8> = cmds.iter().flat_map(|c| common::encode(c)).collect();
+    std::fs::write(dir.join("appendonlydir/appendonly.aof.1.incr.aof"), aof).unwrap();
+    {
+        let srv = ferrokv(&dir, &["--save", "", "--appendonly", "yes"]);
+        let mut c = srv.connect();
+        assert_eq!(c.cmd("LLEN list"), b":0\r\n");
+        assert_eq!(c.cmd("PEXPIRE k 1"), b":1\r\n");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(c.cmd("GET k"), b"$-1\r\n");
+        assert_eq!(c.cmd("RPUSH k x"), b":1\r\n");
+    }
+    // The lazily expired `k` went to the AOF as DEL: the RPUSH replays onto nothing.
+    let srv = ferrokv(&dir, &["--save", "", "--appendonly", "yes"]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("LRANGE k 0 -1"), b"*1\r\n$1\r\nx\r\n");
+    assert_eq!(c.cmd("TTL k"), b":-1\r\n");
+}

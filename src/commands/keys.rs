@@ -463,7 +463,9 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, unit_ms: i64, relative: bo
         out.int(0);
         return Ok(());
     }
-    if when <= now {
+    // A past time deletes the key, except while the AOF is replayed (Redis's
+    // `checkAlreadyExpired`).
+    if when <= now && !crate::db::loading() {
         db.remove(&args[1]);
     } else {
         db.set_expire(&args[1], when);

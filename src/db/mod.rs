@@ -19,6 +19,18 @@ pub use value::{StrValue, Value};
 /// No expire set.
 pub const NO_EXPIRE: i64 = -1;
 
+/// Set while the AOF is replayed: keys do not expire then (Redis's `keyIsExpired` while
+/// loading), so the replay sees the keys the original commands saw.
+static LOADING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_loading(on: bool) {
+    LOADING.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn loading() -> bool {
+    LOADING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A key's value plus its metadata.
 #[derive(Clone)]
 pub struct Entry {
@@ -110,7 +122,7 @@ impl Db {
     /// Deletes `key` if its time has passed. Returns true when it was expired.
     fn expire_if_needed(&mut self, key: &[u8], now: i64) -> bool {
         let expired = match self.dict.get(key) {
-            Some(e) => e.expire_ms != NO_EXPIRE && e.expire_ms <= now,
+            Some(e) => e.expire_ms != NO_EXPIRE && e.expire_ms <= now && !loading(),
             None => false,
         };
         if expired {

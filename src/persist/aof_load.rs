@@ -122,7 +122,22 @@ fn migrate_legacy(s: &Settings, dir: &Path, legacy: &Path) -> Result<String, Log
     Ok(m.render())
 }
 
+/// Replays the manifest's files with expiry suspended, as Redis loads: a key whose time
+/// passed stays until the commands after it have run (they may extend or delete it), and an
+/// EXPIRE to a past time sets that time instead of deleting.
 fn replay(srv: &mut ServerState, s: &Settings, dir: &Path, m: &Manifest) -> Result<(), Logged> {
+    crate::db::set_loading(true);
+    let res = replay_files(srv, s, dir, m);
+    crate::db::set_loading(false);
+    res
+}
+
+fn replay_files(
+    srv: &mut ServerState,
+    s: &Settings,
+    dir: &Path,
+    m: &Manifest,
+) -> Result<(), Logged> {
     let files: Vec<(String, bool)> = m
         .base
         .iter()
