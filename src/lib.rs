@@ -22,6 +22,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod event_loop;
+pub mod evict;
 pub mod latency;
 pub mod ldouble;
 pub mod listen;
