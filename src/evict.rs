@@ -199,7 +199,7 @@ fn delete(srv: &mut ServerState, db: usize, key: &[u8]) {
     let Some(d) = srv.dbs.get_mut(db) else {
         return;
     };
-    if d.remove(key).is_none() {
+    if d.evict_remove(key).is_none() {
         return;
     }
     srv.stats.evicted_keys += 1;

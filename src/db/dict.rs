@@ -1615,3 +1615,17 @@ mod tests {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Eviction support (added by the maxmemory work, see `crate::evict`).
+
+impl<K: DictKey, V> Dict<K, V> {
+    /// Frees the arena's empty chunks past the one the next insert fills (removal keeps one as
+    /// slack): under `maxmemory` an eviction gives back what it can at once.
+    pub fn release_spare_chunks(&mut self) {
+        let keep = self.arena.len.div_ceil(Arena::<K, V>::CHUNK).max(1);
+        if self.arena.chunks.len() > keep {
+            self.arena.chunks.truncate(keep);
+        }
+    }
+}

@@ -477,6 +477,15 @@ impl Db {
         key
     }
 
+    /// Removes an evicted key, and frees the table's spare arena chunk if that left one
+    /// (entries live in 64 KiB chunks: deleting a key whose key and value are inline frees
+    /// nothing until its chunk empties).
+    pub fn evict_remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let e = self.remove(key)?;
+        self.dict.release_spare_chunks();
+        Some(e)
+    }
+
     /// Visits the entries with a TTL, from a random position with a random stride, while `f`
     /// returns true; each entry at most once.
     fn volatile_walk(&self, seed: u64, mut f: impl FnMut(&[u8], &Entry) -> bool) {
