@@ -957,6 +957,20 @@ fn rand_below(n: usize) -> usize {
     ((z as u128 * n as u128) >> 64) as usize
 }
 
+// ---------------------------------------------------------------------------------------------
+// Eviction support (added by the maxmemory work, see `crate::evict`).
+
+impl<K: DictKey, V> Dict<K, V> {
+    /// Frees the arena's empty chunks past the one the next insert fills (removal keeps one as
+    /// slack): under `maxmemory` an eviction gives back what it can at once.
+    pub fn release_spare_chunks(&mut self) {
+        let keep = self.arena.len.div_ceil(Arena::<K, V>::CHUNK).max(1);
+        if self.arena.chunks.len() > keep {
+            self.arena.chunks.truncate(keep);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1613,19 +1627,5 @@ mod tests {
             std_bytes,
             std_bytes as f64 / N as f64 - payload as f64,
         );
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Eviction support (added by the maxmemory work, see `crate::evict`).
-
-impl<K: DictKey, V> Dict<K, V> {
-    /// Frees the arena's empty chunks past the one the next insert fills (removal keeps one as
-    /// slack): under `maxmemory` an eviction gives back what it can at once.
-    pub fn release_spare_chunks(&mut self) {
-        let keep = self.arena.len.div_ceil(Arena::<K, V>::CHUNK).max(1);
-        if self.arena.chunks.len() > keep {
-            self.arena.chunks.truncate(keep);
-        }
     }
 }
