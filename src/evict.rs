@@ -15,6 +15,13 @@
 //! pool of 16 candidates kept across calls; the best candidate still present is evicted. Each
 //! eviction costs O(samples) per database, never a scan of the keyspace. The random policies
 //! take a random key from the databases in turn.
+//!
+//! An evicted key is deleted as DEL deletes it (watchers see it modified) and counted in INFO's
+//! `evicted_keys`. Memory is given back as the allocator sees it: the keyspace table keeps its
+//! entries in 64 KiB chunks, so deleting a key whose key and value are stored inline frees
+//! nothing until its chunk empties (the spare chunk is then freed at once, see
+//! [`crate::db::Db::evict_remove`]); a write may also take a new chunk and leave `used_memory`
+//! up to that much above the limit until the next command evicts.
 
 use std::time::{Duration, Instant};
 

@@ -328,3 +328,33 @@ fn lfu_keeps_frequently_used_keys() {
     );
     restore(&mut c);
 }
+
+#[test]
+fn lowering_maxmemory_evicts_down_to_it() {
+    let (_t, mut c) = start_target(ORACLE);
+    restore(&mut c);
+    check(&mut c, "CONFIG RESETSTAT", b"+OK\r\n");
+    let base = info_num(&mut c, "used_memory");
+    assert_eq!(fill(&mut c, "k", 6000, None), 0);
+    check(
+        &mut c,
+        "CONFIG SET maxmemory-policy allkeys-random",
+        b"+OK\r\n",
+    );
+    let limit = base + 2_000_000;
+    check(&mut c, &format!("CONFIG SET maxmemory {limit}"), b"+OK\r\n");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Eviction runs from the cron and before each command until under the limit (INFO's own
+    // reply, being built when it reads used_memory, may show a few KB more).
+    let slack = 32_000;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while info_num(&mut c, "used_memory") > limit + slack && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let used = info_num(&mut c, "used_memory");
+    assert!(used <= limit + slack, "{used} vs {limit}");
+    let evicted = info_num(&mut c, "evicted_keys");
+    assert!((3000..5500).contains(&evicted), "{evicted}");
+    check(&mut c, "SET one more", b"+OK\r\n");
+    restore(&mut c);
+}
