@@ -358,3 +358,26 @@ fn lowering_maxmemory_evicts_down_to_it() {
     check(&mut c, "SET one more", b"+OK\r\n");
     restore(&mut c);
 }
+
+#[test]
+fn an_evicted_watched_key_fails_exec() {
+    let (t, mut c) = start_target(ORACLE);
+    restore(&mut c);
+    check(&mut c, "CONFIG RESETSTAT", b"+OK\r\n");
+    check(&mut c, "SET w 1", b"+OK\r\n");
+    let mut watcher = t.conn();
+    check(&mut watcher, "WATCH w", b"+OK\r\n");
+    check(
+        &mut c,
+        "CONFIG SET maxmemory-policy allkeys-lru",
+        b"+OK\r\n",
+    );
+    check(&mut c, "CONFIG SET maxmemory 1", b"+OK\r\n");
+    check(&mut c, "DBSIZE", b":0\r\n");
+    check(&mut c, "CONFIG SET maxmemory 0", b"+OK\r\n");
+    assert_eq!(info(&mut c, "evicted_keys"), "1");
+    check(&mut watcher, "MULTI", b"+OK\r\n");
+    check(&mut watcher, "GET w", b"+QUEUED\r\n");
+    check(&mut watcher, "EXEC", b"*-1\r\n");
+    restore(&mut c);
+}
