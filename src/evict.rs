@@ -116,6 +116,8 @@ pub struct EvictState {
     running: bool,
     /// `maxmemory` as last seen, to notice CONFIG SET lowering it.
     last_maxmemory: u64,
+    /// The cron ran once (the limit it first sees comes from the config, not CONFIG SET).
+    seen: bool,
 }
 
 /// Memory Redis does not count against `maxmemory` (`freeMemoryGetNotCountedMemory`: replica
@@ -137,7 +139,8 @@ fn to_free(srv: &ServerState) -> Option<usize> {
 }
 
 /// Evicting is pointless or wrong now (Redis's `isSafeToPerformEvictions`): while loading, or
-/// while clients are paused (the dataset must not change).
+/// while clients are paused (the dataset must not change). Redis also never evicts on a replica
+/// with `replica-ignore-maxmemory yes` (the default): to add here with replication.
 fn unsafe_now(srv: &ServerState, now_ms: i64) -> bool {
     srv.persist.aof.loading || srv.pause.pauses_writes(now_ms)
 }
@@ -353,14 +356,16 @@ pub fn check_command(
 /// unfinished, for a bounded time.
 pub fn cron(srv: &mut ServerState, now_ms: i64) {
     let max = srv.config.maxmemory;
+    let first = !std::mem::replace(&mut srv.evict.seen, true);
     if max != srv.evict.last_maxmemory {
         srv.evict.last_maxmemory = max;
-        if max != 0 && to_free(srv).is_some() {
+        let over = max != 0 && to_free(srv).is_some();
+        srv.evict.running |= over;
+        if over && !first {
             log::warn!(
                 "WARNING: the new maxmemory value set via CONFIG SET ({max}) is smaller than the current memory usage ({}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.",
                 crate::alloc::used()
             );
-            srv.evict.running = true;
         }
     }
     if !srv.evict.running {
