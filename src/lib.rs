@@ -25,6 +25,7 @@ pub mod crash;
 pub mod db;
 pub mod error;
 pub mod event_loop;
+pub mod evict;
 pub mod latency;
 pub mod latency_monitor;
 pub mod ldouble;

@@ -35,6 +35,12 @@ pub struct Stats {
     pub expired_time_cap_reached_count: u64,
     /// Microseconds spent in active expiry cycles (INFO's expire_cycle_cpu_milliseconds).
     pub expire_cycle_time_used_us: u64,
+    /// Keys evicted for `maxmemory` (INFO's evicted_keys).
+    pub evicted_keys: u64,
+    /// Time spent over `maxmemory` in finished episodes, in µs, and when the current one began
+    /// (INFO's total_/current_eviction_exceeded_time).
+    pub total_eviction_exceeded_us: u64,
+    pub eviction_exceeded_since: Option<std::time::Instant>,
     pub inst_ops: InstMetric,
     pub inst_input: InstMetric,
     pub inst_output: InstMetric,
@@ -137,6 +143,8 @@ pub struct ServerState {
     pub monitor_fed: bool,
     /// Replicas, the replication stream and the propagation unit (see [`crate::replication`]).
     pub repl: crate::replication::Replication,
+    /// `maxmemory` eviction state (pool of candidates; see [`crate::evict`]).
+    pub evict: crate::evict::EvictState,
 }
 
 impl ServerState {
@@ -182,6 +190,7 @@ impl ServerState {
             monitors: Vec::new(),
             monitor_fed: false,
             repl: Default::default(),
+            evict: Default::default(),
         }
     }
 
@@ -192,6 +201,7 @@ impl ServerState {
         crate::db::update_lru_clock();
         self.clock = crate::util::Clock::new();
         self.expire_cycle(now_ms, false);
+        crate::evict::cron(self, now_ms);
         // Like Redis's incrementallyRehash: at most one database gets rehash time per tick,
         // 1 ms of it; less on a busy server, where every command also moves a bucket along,
         // so that a client waiting behind this turn is not kept a millisecond more.

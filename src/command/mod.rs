@@ -359,6 +359,18 @@ pub fn execute(
         Ok(cmd) if crate::monitor::denied(client, cmd) => {
             reject(srv, client, out, Some(cmd), crate::monitor::KEYSPACE_DENIED)
         }
+        Ok(cmd)
+            if srv.config.maxmemory != 0
+                && let Some(e) = crate::evict::check_command(srv, client, cmd) =>
+        {
+            client.last_cmd = cmd.name;
+            if cmd.name == "exec" {
+                // Redis's execCommandAbort: the transaction is discarded.
+                client.multi = None;
+                srv.watches.unwatch_all(client.id);
+            }
+            reject(srv, client, out, Some(cmd), e);
+        }
         // min-replicas-to-write: a write (or an EXEC of writes) wants enough good replicas.
         Ok(cmd)
             if srv.repl.min_replicas_to_write > 0

@@ -282,13 +282,14 @@ fn memory(ctx: &mut Ctx<'_>, o: &mut String) {
         "used_memory_functions:0",
         "used_memory_scripts:0",
         "used_memory_scripts_human:0B",
-        "maxmemory:0",
-        "maxmemory_human:0B",
-        "maxmemory_policy:noeviction",
     ] {
         o.push_str(f);
         o.push_str("\r\n");
     }
+    let maxmemory = ctx.srv.config.maxmemory;
+    field!(o, "maxmemory", "{maxmemory}");
+    field!(o, "maxmemory_human", "{}", human_bytes(maxmemory));
+    field!(o, "maxmemory_policy", "{}", ctx.srv.config.maxmemory_policy);
     let frag = rss as f64 / used.max(1) as f64;
     field!(o, "allocator_frag_ratio", "1.00");
     field!(o, "allocator_frag_bytes", "0");
@@ -298,8 +299,13 @@ fn memory(ctx: &mut Ctx<'_>, o: &mut String) {
     field!(o, "rss_overhead_bytes", "0");
     field!(o, "mem_fragmentation_ratio", "{:.2}", frag);
     field!(o, "mem_fragmentation_bytes", "{}", rss as i64 - used as i64);
+    field!(
+        o,
+        "mem_not_counted_for_evict",
+        "{}",
+        crate::evict::not_counted(ctx.srv)
+    );
     for f in [
-        "mem_not_counted_for_evict:0",
         "mem_replication_backlog:0",
         "mem_total_replication_buffers:0",
         "mem_clients_slaves:0",
@@ -391,10 +397,11 @@ fn stats(ctx: &mut Ctx<'_>, o: &mut String) {
         "{}",
         ctx.srv.stats.expire_cycle_time_used_us / 1000
     );
-    field!(o, "evicted_keys", "0");
+    field!(o, "evicted_keys", "{}", st.evicted_keys);
     field!(o, "evicted_clients", "0");
-    field!(o, "total_eviction_exceeded_time", "0");
-    field!(o, "current_eviction_exceeded_time", "0");
+    let (cur, total) = crate::evict::exceeded_times_ms(ctx.srv);
+    field!(o, "total_eviction_exceeded_time", "{total}");
+    field!(o, "current_eviction_exceeded_time", "{cur}");
     field!(o, "keyspace_hits", "{}", hits);
     field!(o, "keyspace_misses", "{}", misses);
     field!(o, "pubsub_channels", "0");

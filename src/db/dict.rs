@@ -957,6 +957,27 @@ fn rand_below(n: usize) -> usize {
     ((z as u128 * n as u128) >> 64) as usize
 }
 
+// ---------------------------------------------------------------------------------------------
+// Eviction support (added by the maxmemory work, see `crate::evict`).
+
+impl<K: DictKey, V> Dict<K, V> {
+    /// Frees the arena's empty chunks past the one the next insert fills (removal keeps one as
+    /// slack), and trims a lone first chunk to its entries (removal halves it only under a
+    /// quarter full): under `maxmemory` an eviction gives back what it can at once.
+    pub fn release_spare_chunks(&mut self) {
+        let keep = self.arena.len.div_ceil(Arena::<K, V>::CHUNK).max(1);
+        if self.arena.chunks.len() > keep {
+            self.arena.chunks.truncate(keep);
+        }
+        if let [only] = &mut self.arena.chunks[..] {
+            let want = only.len().max(MIN_SIZE);
+            if only.capacity() > want {
+                only.shrink_to(want);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -121,6 +121,28 @@ fn random_unit() -> f64 {
     (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// Milliseconds since the access recorded in an LRU field (Redis's `estimateObjectIdleTime`:
+/// the 24-bit seconds clock, wrapping).
+pub fn idle_ms(lru: u32) -> u64 {
+    let now = super::lru_clock();
+    let secs = if now >= lru {
+        now - lru
+    } else {
+        (0xFF_FFFF - lru) + now
+    };
+    secs as u64 * 1000
+}
+
+/// How good an eviction candidate a key is by its access field, higher is better (Redis's
+/// `evictionPoolPopulate`): the idle time under LRU, `255 - decayed counter` under LFU.
+pub fn eviction_score(lru: u32, lfu: bool) -> u64 {
+    if lfu {
+        255 - decayed(lru).min(255) as u64
+    } else {
+        idle_ms(lru)
+    }
+}
+
 /// Set while a CLIENT NO-TOUCH client's command runs: accesses leave the field alone.
 static NO_TOUCH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

@@ -477,3 +477,98 @@ impl Db {
         std::mem::take(&mut self.expired_log)
     }
 }
+
+// Eviction sampling (added by the maxmemory work, see `crate::evict`; built only on the dict's
+// public API).
+
+impl Db {
+    /// Calls `f` on up to `n` entries picked at random (Redis's `dictGetSomeKeys` over the main
+    /// dict), or with `volatile` on up to `n` entries that have a TTL (Redis samples its
+    /// `expires` dict: here a walk from a random position with a random stride, coprime to the
+    /// table's length, until `n` such entries are met). `seed` is a random number.
+    pub fn evict_sample(
+        &self,
+        n: usize,
+        volatile: bool,
+        seed: u64,
+        mut f: impl FnMut(&[u8], &Entry),
+    ) -> usize {
+        if !volatile {
+            return self.dict.sample(n, |k, e| f(k, e));
+        }
+        let mut found = 0;
+        self.volatile_walk(seed, |k, e| {
+            f(k, e);
+            found += 1;
+            found < n
+        });
+        found
+    }
+
+    /// A random key (with `volatile`, a random key that has a TTL), expired or not, for the
+    /// random eviction policies.
+    pub fn evict_random(&self, volatile: bool, seed: u64) -> Option<Box<[u8]>> {
+        if !volatile {
+            let len = self.dict.len();
+            if len == 0 {
+                return None;
+            }
+            let pos = ((seed as u128 * len as u128) >> 64) as usize;
+            return self.dict.get_at(pos).map(|(k, _)| k.to_box());
+        }
+        let mut key = None;
+        self.volatile_walk(seed, |k, _| {
+            key = Some(Box::from(k));
+            false
+        });
+        key
+    }
+
+    /// Removes an evicted key, and frees the table's spare arena chunk if that left one
+    /// (entries live in 64 KiB chunks: deleting a key whose key and value are inline frees
+    /// nothing until its chunk empties).
+    pub fn evict_remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let e = self.remove(key)?;
+        self.dict.release_spare_chunks();
+        Some(e)
+    }
+
+    /// Visits the entries with a TTL, from a random position with a random stride, while `f`
+    /// returns true; each entry at most once.
+    fn volatile_walk(&self, seed: u64, mut f: impl FnMut(&[u8], &Entry) -> bool) {
+        let len = self.dict.len();
+        if len == 0 || self.expires == 0 {
+            return;
+        }
+        let below = |r: u64, n: usize| ((r as u128 * n as u128) >> 64) as usize;
+        let mut pos = below(seed, len);
+        let mut stride = 1;
+        if len > 1 {
+            let mut r = seed;
+            for _ in 0..8 {
+                r = r.rotate_left(17).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+                let s = 1 + below(r, len - 1);
+                let (mut a, mut b) = (s, len);
+                while b != 0 {
+                    (a, b) = (b, a % b);
+                }
+                if a == 1 {
+                    stride = s;
+                    break;
+                }
+            }
+        }
+        for _ in 0..len {
+            if let Some((k, e)) = self.dict.get_at(pos)
+                && e.expire_ms != NO_EXPIRE
+                && !f(k, e)
+            {
+                return;
+            }
+            pos += stride;
+            if pos >= len {
+                pos -= len;
+            }
+        }
+    }
+}

@@ -198,6 +198,13 @@ pub fn propagate(
 
 /// Whether commands are appended to the AOF now. `config.appendonly` off: CONFIG SET turned
 /// it off and the cron has yet to close the file.
+impl AofState {
+    /// Propagated bytes not yet written to the file.
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+}
+
 pub fn accepting(srv: &ServerState) -> bool {
     let aof = &srv.persist.aof;
     aof.enabled && srv.config.appendonly && !aof.loading && aof.file.is_some()

@@ -99,6 +99,24 @@ pub fn flush(srv: &mut ServerState, no_multi: bool) {
 /// Adds a `DEL` (or `UNLINK` under `lazyfree-lazy-expire`) to the unit for every key that
 /// expired since the last call, in its database (Redis's `propagateDeletion`).
 #[inline]
+/// Propagates the deletion of `key` in `db` made by the server itself (eviction), as DEL or,
+/// when the `lazy` directive is yes, UNLINK, written out at once outside any transaction.
+pub fn deletion(srv: &mut ServerState, db: usize, key: &[u8], lazy: &str) {
+    if !has_consumer(srv) {
+        return;
+    }
+    let verb: &[u8] = if srv.config.val(lazy) == "yes" {
+        b"UNLINK"
+    } else {
+        b"DEL"
+    };
+    srv.repl.unit.push(db, |b| {
+        push_cmd(b, &[verb, key]);
+        true
+    });
+    flush(srv, true);
+}
+
 pub fn take_expired(srv: &mut ServerState) {
     if crate::db::EXPIRED_LOGGED.load(Relaxed) {
         take_expired_slow(srv);
