@@ -493,10 +493,7 @@ pub fn load_rdb_image(
     skip_expired: bool,
 ) -> Result<rdb::LoadInfo, Logged> {
     let opts = rdb::LoadOptions {
-        limits: crate::db::hash::Limits {
-            max_entries: srv.config.hash_max_listpack_entries,
-            max_value: srv.config.hash_max_listpack_value,
-        },
+        limits: rdb::ValueLimits::from_config(&srv.config),
         now_ms: crate::util::now_ms(),
         skip_expired,
     };
