@@ -529,3 +529,85 @@ fn corrupt_payloads_never_crash() {
     check(&mut c, "PING", b"+PONG\r\n");
     check(&mut c, "DEBUG SET-SKIP-CHECKSUM-VALIDATION 0", b"+OK\r\n");
 }
+
+/// The bulk body of a reply, as text.
+fn text(r: &[u8]) -> String {
+    let nl = r.iter().position(|&b| b == b'\n').unwrap();
+    String::from_utf8_lossy(&r[nl + 1..r.len() - 2]).into_owned()
+}
+
+#[test]
+fn debug_htstats() {
+    let (_t, mut c) = start();
+    let empty = "[Dictionary HT]\nHash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n[Expires HT]\nHash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n";
+    assert_eq!(text(&c.cmd("DEBUG HTSTATS 1")), empty);
+    check(
+        &mut c,
+        "DEBUG HTSTATS 99",
+        b"-ERR Out of range database\r\n",
+    );
+    check(
+        &mut c,
+        "DEBUG HTSTATS -1",
+        b"-ERR Out of range database\r\n",
+    );
+    check(
+        &mut c,
+        "DEBUG HTSTATS x",
+        b"-ERR value is not an integer or out of range\r\n",
+    );
+    check(
+        &mut c,
+        "DEBUG HTSTATS 0 full",
+        b"-ERR unknown subcommand or wrong number of arguments for 'HTSTATS'. Try DEBUG HELP.\r\n",
+    );
+    c.cmd("DEBUG POPULATE 100");
+    c.cmd("EXPIRE key:1 100");
+    // The keyspace table finishes its rehash in the background.
+    let mut stats = String::new();
+    for _ in 0..100 {
+        stats = text(&c.cmd("DEBUG HTSTATS 0"));
+        if !stats.contains("rehashing target") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        stats.starts_with("[Dictionary HT]\nHash table 0 stats (main hash table):\n table size: 128\n number of elements: 100\n different slots: "),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("\n Chain length distribution:\n   0: "),
+        "{stats}"
+    );
+    let expires = stats.split("[Expires HT]\n").nth(1).unwrap();
+    assert_eq!(
+        expires,
+        "Hash table 0 stats (main hash table):\n table size: 4\n number of elements: 1\n different slots: 1\n max chain length: 1\n avg chain length (counted): 1.00\n avg chain length (computed): 1.00\n Chain length distribution:\n   0: 3 (75.00%)\n   1: 1 (25.00%)\n"
+    );
+
+    let not_ht =
+        b"-ERR The value stored at the specified key is not represented using an hash table\r\n";
+    c.cmd("HSET h a b");
+    c.cmd("SET s x");
+    c.cmd("SADD is 1 2");
+    c.cmd("ZADD z 1 a");
+    for k in ["h", "s", "is", "z"] {
+        check(&mut c, &format!("DEBUG HTSTATS-KEY {k}"), not_ht);
+    }
+    check(&mut c, "DEBUG HTSTATS-KEY nokey", b"-ERR no such key\r\n");
+    c.cmd("CONFIG SET hash-max-listpack-entries 0");
+    c.cmd("CONFIG SET zset-max-listpack-entries 0");
+    c.cmd("HSET h2 a b c d");
+    c.cmd("ZADD z2 1 a 2 b");
+    c.cmd("SADD s2 a b");
+    c.cmd("CONFIG SET hash-max-listpack-entries 512");
+    c.cmd("CONFIG SET zset-max-listpack-entries 128");
+    for k in ["h2", "z2", "s2"] {
+        let st = text(&c.cmd(&format!("DEBUG HTSTATS-KEY {k}")));
+        assert!(
+            st.starts_with("Hash table 0 stats (main hash table):\n table size: 4\n number of elements: 2\n different slots: "),
+            "{k}: {st}"
+        );
+    }
+}

@@ -264,6 +264,42 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                 ctx.out.simple("Quicklist structure printed on stdout");
             }
         }
+        (b"htstats", 3) => {
+            let id = crate::util::parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
+            let db = usize::try_from(id)
+                .ok()
+                .and_then(|i| ctx.srv.dbs.get(i))
+                .ok_or(CmdError::msg("ERR Out of range database"))?;
+            let mut text = String::from("[Dictionary HT]\n");
+            text.push_str(&db.dict_stats());
+            text.push_str("[Expires HT]\n");
+            text.push_str(&expires_stats(db.expires_len()));
+            ctx.out.verbatim(text.as_bytes());
+        }
+        (b"htstats-key", 3) => {
+            let now = ctx.now_ms;
+            let (db, out) = ctx.db_out();
+            let stats = match db.peek(&args[2], now) {
+                None => return Err(CmdError::NoSuchKey),
+                Some(e) => match &e.value {
+                    Value::Set(s) => match &**s {
+                        crate::db::set::Set::Table(t) => Some(t.stats()),
+                        _ => None,
+                    },
+                    Value::Hash(h) => h.table_stats(),
+                    Value::ZSet(z) => z.table_stats(),
+                    _ => None,
+                },
+            };
+            match stats {
+                Some(s) => out.verbatim(s.as_bytes()),
+                None => {
+                    return Err(CmdError::msg(
+                        "ERR The value stored at the specified key is not represented using an hash table",
+                    ));
+                }
+            }
+        }
         (b"set-skip-checksum-validation", 3) => {
             let on = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
             crate::commands::dump::SKIP_CHECKSUM.store(on, std::sync::atomic::Ordering::Relaxed);
@@ -445,6 +481,28 @@ fn reload(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     log::info!("DB reloaded by DEBUG RELOAD");
     ctx.out.ok();
     Ok(())
+}
+
+/// `dictGetStats` text for Redis's expires dict, which ferrokv does not keep (a key's expire
+/// lives in its entry): the table Redis would have grown to for `n` keys, one per bucket.
+fn expires_stats(n: usize) -> String {
+    let mut out = String::from("Hash table 0 stats (main hash table):\n");
+    if n == 0 {
+        out.push_str("No stats available for empty dictionaries\n");
+        return out;
+    }
+    let size = n.next_power_of_two().max(4);
+    let _ = write!(
+        out,
+        " table size: {size}\n number of elements: {n}\n different slots: {n}\n max chain length: 1\n avg chain length (counted): 1.00\n avg chain length (computed): 1.00\n Chain length distribution:\n"
+    );
+    for (len, count) in [(0, size - n), (1, n)] {
+        if count != 0 {
+            let pct = count as f32 / size as f32 * 100.0;
+            let _ = writeln!(out, "   {len}: {count} ({pct:.2}%)");
+        }
+    }
+    out
 }
 
 /// Header (6) and end (1) bytes of a listpack.

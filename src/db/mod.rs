@@ -429,3 +429,11 @@ impl Db {
         }
     }
 }
+
+// DEBUG HTSTATS (src/commands/debug.rs).
+impl Db {
+    /// The keyspace dict's `dictGetStats` text.
+    pub fn dict_stats(&self) -> String {
+        self.dict.stats()
+    }
+}
