@@ -611,3 +611,34 @@ fn debug_htstats() {
         );
     }
 }
+
+#[test]
+fn debug_loadaof_reloads_the_dataset() {
+    // Replies as Redis 7.0 gives them for the same steps (appendonly yes).
+    let srv = common::Server::start(&["--appendonly", "yes", "--enable-debug-command", "yes"]);
+    let mut c = srv.connect();
+    c.cmd("SET x 10");
+    c.cmd("EXPIRE x 1000");
+    c.cmd("RPUSH l a b c");
+    c.cmd("SELECT 1");
+    c.cmd("SET y 1");
+    // A key added behind the AOF's back is gone after the reload.
+    c.cmd("DEBUG POPULATE 5");
+    check(&mut c, "DBSIZE", b":6\r\n");
+    check(&mut c, "DEBUG LOADAOF", b"+OK\r\n");
+    check(&mut c, "DBSIZE", b":1\r\n");
+    check(&mut c, "GET y", b"$1\r\n1\r\n");
+    c.cmd("SELECT 0");
+    check(
+        &mut c,
+        "LRANGE l 0 -1",
+        b"*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n",
+    );
+    let ttl = show(&c.cmd("TTL x"));
+    assert!(ttl == ":1000\\r\\n" || ttl == ":999\\r\\n", "{ttl}");
+    // Writes after the reload still reach the AOF.
+    c.cmd("SET after 1");
+    check(&mut c, "DEBUG LOADAOF", b"+OK\r\n");
+    check(&mut c, "GET after", b"$1\r\n1\r\n");
+    check(&mut c, "DBSIZE", b":3\r\n");
+}

@@ -300,6 +300,18 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                 }
             }
         }
+        (b"loadaof", _) => {
+            let srv = &mut *ctx.srv;
+            crate::persist::aof_load::flush(srv);
+            srv.dbs.iter_mut().for_each(|db| db.clear());
+            if crate::persist::aof_load::debug_reload(srv).is_err() {
+                // As Redis: a dataset that cannot be reloaded ends the process.
+                std::process::exit(1);
+            }
+            srv.stats.dirty = 0;
+            log::warn!("Append Only File loaded by DEBUG LOADAOF");
+            ctx.out.ok();
+        }
         (b"set-skip-checksum-validation", 3) => {
             let on = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
             crate::commands::dump::SKIP_CHECKSUM.store(on, std::sync::atomic::Ordering::Relaxed);
