@@ -982,6 +982,17 @@ impl<K: DictKey, V> Dict<K, V> {
             self.arena.len - self.used0
         };
         let mut out = format!("Hash table {t} stats ({name}):\n");
+        // Redis puts a key that triggers growth into the new table at once, so its rehash
+        // target is never empty; here it can be, and its size is still worth showing.
+        if used == 0 && t == 1 {
+            let _ = write!(
+                out,
+                " table size: {}\n number of elements: 0\n different slots: 0\n max chain length: 0\n avg chain length (counted): 0.00\n avg chain length (computed): 0.00\n Chain length distribution:\n   0: {} (100.00%)\n",
+                self.ht[1].len(),
+                self.ht[1].len()
+            );
+            return out;
+        }
         if used == 0 {
             out.push_str("No stats available for empty dictionaries\n");
             return out;

@@ -288,6 +288,7 @@ pub fn bgsave(srv: &mut ServerState) -> Result<(), Logged> {
     }
     log::info!("Background saving started by pid {pid}");
     srv.persist.child = Some((pid, ChildKind::Rdb));
+    crate::db::dict::set_resize_allowed(false);
     srv.persist.child_start_ms = now_ms;
     Ok(())
 }
@@ -399,6 +400,9 @@ pub fn cron(srv: &mut ServerState) {
         }
     }
     aof::cron(srv, now_ms);
+    // Tables do not resize while a child shares the parent's pages (Redis's
+    // updateDictResizePolicy).
+    crate::db::dict::set_resize_allowed(srv.persist.child.is_none());
 }
 
 /// Flags of SHUTDOWN.
