@@ -343,11 +343,12 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                         idle
                     );
                     if let Value::List(l) = &e.value {
-                        // Redis's quicklist fields; fill and depth are the list's creation
-                        // settings there, the current config here.
-                        let nodes = l.node_count();
-                        let mut entries = 0;
-                        l.for_each(|item| entries += lp_entry_size(item));
+                        // Redis's quicklist fields, for the node layout DUMP writes; fill
+                        // and depth are the list's creation settings there, the current
+                        // config here.
+                        let layout = crate::persist::rdb::quicklist_nodes(l);
+                        let nodes = layout.len();
+                        let bytes: usize = layout.iter().map(|n| n.len()).sum();
                         let _ = write!(
                             line,
                             " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
@@ -355,7 +356,7 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                             l.len() as f64 / nodes.max(1) as f64,
                             fill,
                             (depth != 0) as u8,
-                            entries + LP_OVERHEAD * nodes
+                            bytes
                         );
                     }
                     line
@@ -515,34 +516,6 @@ fn expires_stats(n: usize) -> String {
         }
     }
     out
-}
-
-/// Header (6) and end (1) bytes of a listpack.
-const LP_OVERHEAD: usize = 7;
-
-/// Bytes of one listpack entry holding `v`: canonical integers take Redis's integer
-/// encodings, other strings a length prefix; then the back-length.
-fn lp_entry_size(v: &[u8]) -> usize {
-    let int = crate::util::parse_i64(v).filter(|n| n.to_string().as_bytes() == v);
-    let enc = match int {
-        Some(0..=127) => 1,
-        Some(-4096..=4095) => 2,
-        Some(-32768..=32767) => 3,
-        Some(-8_388_608..=8_388_607) => 4,
-        Some(-2_147_483_648..=2_147_483_647) => 5,
-        Some(_) => 9,
-        None if v.len() < 64 => 1 + v.len(),
-        None if v.len() < 4096 => 2 + v.len(),
-        None => 5 + v.len(),
-    };
-    let back = match enc {
-        0..=127 => 1,
-        128..=16382 => 2,
-        16383..=2_097_150 => 3,
-        2_097_151..=268_435_454 => 4,
-        _ => 5,
-    };
-    enc + back
 }
 
 fn protocol(ctx: &mut Ctx<'_>, kind: &[u8]) -> CmdResult {

@@ -292,7 +292,7 @@ fn d2string(v: f64, tmp: &mut [u8; 32]) -> &[u8] {
 /// A list's quicklist nodes as listpacks, laid out as Redis 7.0 fills them under the list's
 /// `list-max-listpack-size` (`_quicklistNodeAllowInsert`): by RPUSH, or by LPUSH when the
 /// list's own head node is the lighter end.
-fn quicklist_nodes(l: &List) -> Vec<Vec<u8>> {
+pub(crate) fn quicklist_nodes(l: &List) -> Vec<Vec<u8>> {
     const LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
     const SAFETY: usize = 8192;
     const ESTIMATE_OVERHEAD: usize = 8;
