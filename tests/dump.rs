@@ -449,6 +449,15 @@ fn payloads_of_older_versions() {
         b"*4\r\n$1\r\nm\r\n$3\r\n1.5\r\n$1\r\nn\r\n$1\r\n2\r\n",
     );
     check(&mut c, "OBJECT ENCODING zz", b"$8\r\nlistpack\r\n");
+    // A zipmap hash (RDB 9, free bytes after a value).
+    let zm = unhex("0911020161010062026632030278797a0000ff09005cc56a37a9ca1650");
+    assert_eq!(restore(&mut c, "zm", "0", &zm, &[]), b"+OK\r\n");
+    check(
+        &mut c,
+        "HGETALL zm",
+        b"*4\r\n$1\r\na\r\n$1\r\nb\r\n$2\r\nf2\r\n$3\r\nxyz\r\n",
+    );
+    check(&mut c, "OBJECT ENCODING zm", b"$8\r\nlistpack\r\n");
     let pl = unhex("0102016101620600a445f8fe205626d6");
     assert_eq!(restore(&mut c, "pl", "0", &pl, &[]), b"+OK\r\n");
     check(&mut c, "LRANGE pl 0 -1", b"*2\r\n$1\r\na\r\n$1\r\nb\r\n");
@@ -464,6 +473,11 @@ fn bad_data_format() {
         "ff0a00c948851c72273c17",                       // an opcode, not a type
         "0202016101610a0057be762fc2d6523a",             // duplicate set members
         "05010161000000000000f87f0a00f0f929a906545927", // a NaN score
+        "090200ff0900c0f1b8674c16ace3",                 // an empty zipmap
+        // From Redis's corrupt-dump tests: a ziplist whose header counts 3 entries for 2,
+        // and a quicklist node of 0 bytes.
+        "0e0113130000000e00000003000002610004026200ff09004de20a2f0825df91",
+        "120101000a008fc6c0571c0ab33c",
     ] {
         assert_eq!(
             show(&restore(&mut c, "x", "0", &unhex(hex), &[])),

@@ -252,6 +252,9 @@ pub fn ziplist_decode(zl: &[u8]) -> Option<Vec<Vec<u8>>> {
     if zl.len() < 11 || le(zl.get(0..4)?) as usize != zl.len() || *zl.last()? != 0xff {
         return None;
     }
+    let tail = le(&zl[4..8]) as usize;
+    let declared = le(&zl[8..10]) as usize;
+    let mut last_start = 10usize;
     let mut out = Vec::new();
     let mut p = 10usize;
     let mut prev_len = 0usize;
@@ -261,6 +264,7 @@ pub fn ziplist_decode(zl: &[u8]) -> Option<Vec<Vec<u8>>> {
             break;
         }
         let start = p;
+        last_start = start;
         // prevlen: the previous entry's length (checked, as Redis's deep validation does).
         let prev = if b < 254 {
             p += 1;
@@ -305,7 +309,58 @@ pub fn ziplist_decode(zl: &[u8]) -> Option<Vec<Vec<u8>>> {
         prev_len = p - start;
         out.push(item);
     }
-    (p == zl.len() - 1).then_some(out)
+    // The header's tail offset and count (when not saturated) must agree with the entries.
+    let ok =
+        p == zl.len() - 1 && tail == last_start && (declared == 0xffff || declared == out.len());
+    ok.then_some(out)
+}
+
+/// Decodes a zipmap (hashes in RDB files before Redis 2.6) into alternating fields and
+/// values; `None` when malformed or empty (Redis's deep `zipmapValidateIntegrity`).
+pub fn zipmap_decode(zm: &[u8]) -> Option<Vec<Vec<u8>>> {
+    if zm.len() < 2 || *zm.last()? != 0xff {
+        return None;
+    }
+    let end = zm.len() - 1;
+    let len_at = |p: usize| -> Option<(usize, usize)> {
+        let b = *zm.get(p)?;
+        if b < 254 {
+            Some((b as usize, 1))
+        } else {
+            Some((le(zm.get(p + 1..p + 5)?) as usize, 5))
+        }
+    };
+    let mut out = Vec::new();
+    let mut p = 1usize;
+    while *zm.get(p)? != 0xff {
+        let (l, s) = len_at(p)?;
+        if p + s > end {
+            return None;
+        }
+        let field = zm.get(p + s..(p + s).checked_add(l)?)?;
+        p = p + s + l;
+        if p > end {
+            return None;
+        }
+        let (l, s) = len_at(p)?;
+        if p + s > end {
+            return None;
+        }
+        let free = *zm.get(p + s)? as usize;
+        let v = p + s + 1;
+        let value = zm.get(v..v.checked_add(l)?)?;
+        p = v + l + free;
+        if p > end {
+            return None;
+        }
+        out.push(field.to_vec());
+        out.push(value.to_vec());
+    }
+    let count = out.len() / 2;
+    if count == 0 || (zm[0] != 254 && zm[0] as usize != count) {
+        return None;
+    }
+    Some(out)
 }
 
 /// Decodes an intset (sets of integers) into its members.

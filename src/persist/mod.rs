@@ -477,11 +477,20 @@ pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
     };
     let info = load_rdb_image(srv, &data, true)?;
     srv.stats.dirty = 0;
-    log::info!(
-        "Done loading RDB, keys loaded: {}, keys expired: {}.",
-        info.keys_loaded,
-        info.keys_expired
-    );
+    if info.empty_keys_skipped > 0 {
+        log::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
+            info.keys_loaded,
+            info.keys_expired,
+            info.empty_keys_skipped
+        );
+    } else {
+        log::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}.",
+            info.keys_loaded,
+            info.keys_expired
+        );
+    }
     log::info!(
         "DB loaded from disk: {:.3} seconds",
         start.elapsed().as_secs_f64()

@@ -25,6 +25,7 @@ const TYPE_ZSET_2: u8 = 5;
 const TYPE_LIST_ZIPLIST: u8 = 10;
 const TYPE_SET_INTSET: u8 = 11;
 const TYPE_ZSET_ZIPLIST: u8 = 12;
+const TYPE_HASH_ZIPMAP: u8 = 9;
 const TYPE_HASH_ZIPLIST: u8 = 13;
 const TYPE_LIST_QUICKLIST: u8 = 14;
 const TYPE_HASH_LISTPACK: u8 = 16;
@@ -408,7 +409,18 @@ pub(crate) fn restore_payload(
     }
     match load_value(&mut r, t, lim) {
         Ok(Some(v)) => Ok(v),
-        _ => Err(PayloadError::BadData),
+        Ok(None) => Err(PayloadError::BadData),
+        Err(e) => {
+            // Redis logs the reason at verbose level and only replies the error.
+            if let Some(line) = e
+                .log_lines()
+                .into_iter()
+                .find(|l| l.starts_with("Internal"))
+            {
+                log::debug!("{line}");
+            }
+            Err(PayloadError::BadData)
+        }
     }
 }
 
@@ -781,6 +793,12 @@ pub fn load(buf: &[u8], dbs: &mut [Db], opts: LoadOptions) -> Result<LoadInfo, L
         let value = load_value(&mut r, t, opts.limits)?;
         let exp = std::mem::replace(&mut expire, NO_EXPIRE);
         let Some(value) = value else {
+            if info.empty_keys_skipped < 10 {
+                log::warn!(
+                    "rdbLoadObject skipping empty key: {}",
+                    String::from_utf8_lossy(&key)
+                );
+            }
             info.empty_keys_skipped += 1;
             continue;
         };
@@ -875,24 +893,34 @@ fn load_value(r: &mut Reader<'_>, t: u8, lim: ValueLimits) -> Result<Option<Valu
                 } else {
                     2
                 };
-                let blob = r.string()?;
-                match container {
-                    1 => v.push(blob),
-                    2 => {
-                        let dec = if t == TYPE_LIST_QUICKLIST_2 {
-                            blobs::listpack_decode(&blob)
-                        } else {
-                            blobs::ziplist_decode(&blob)
-                        };
-                        v.extend(
-                            dec.ok_or_else(|| r.corrupt("Quicklist integrity check failed."))?,
-                        );
-                    }
-                    _ => return Err(r.corrupt("Quicklist integrity check failed.")),
+                if container != 1 && container != 2 {
+                    return Err(r.corrupt("Quicklist integrity check failed."));
                 }
+                let blob = r.string()?;
+                if blob.is_empty() {
+                    return Err(r.corrupt("Empty quicklist node"));
+                }
+                if container == 1 {
+                    v.push(blob);
+                    continue;
+                }
+                let dec = if t == TYPE_LIST_QUICKLIST_2 {
+                    blobs::listpack_decode(&blob)
+                        .ok_or_else(|| r.corrupt("Listpack integrity check failed."))?
+                } else {
+                    blobs::ziplist_decode(&blob)
+                        .ok_or_else(|| r.corrupt("Ziplist integrity check failed."))?
+                };
+                v.extend(dec);
             }
             items = v;
             kind = Kind::List;
+        }
+        TYPE_HASH_ZIPMAP => {
+            let blob = r.string()?;
+            items = blobs::zipmap_decode(&blob)
+                .ok_or_else(|| r.corrupt("Zipmap integrity check failed."))?;
+            kind = Kind::Hash;
         }
         TYPE_LIST_ZIPLIST | TYPE_SET_INTSET | TYPE_ZSET_ZIPLIST | TYPE_HASH_ZIPLIST
         | TYPE_HASH_LISTPACK | TYPE_ZSET_LISTPACK => {
@@ -924,17 +952,26 @@ fn load_value(r: &mut Reader<'_>, t: u8, lim: ValueLimits) -> Result<Option<Valu
     if items.is_empty() {
         return Ok(None);
     }
-    build(kind, items, lim)
-        .map(Some)
-        .map_err(|msg| LoadError::Unsupported { offset: r.pos, msg })
+    // Duplicates inside a packed blob fail its integrity check, as Redis's deep validation.
+    let packed = matches!(kind, Kind::PackedHash | Kind::PackedZSet);
+    build(kind, items, lim).map(Some).map_err(|msg| {
+        let msg = if packed { integrity_msg(t) } else { msg };
+        LoadError::Unsupported { offset: r.pos, msg }
+    })
 }
 
+/// Redis's message when a packed value's blob fails validation.
 fn integrity_msg(t: u8) -> String {
     match t {
-        TYPE_SET_INTSET => "Intset integrity check failed.".into(),
-        TYPE_HASH_LISTPACK | TYPE_ZSET_LISTPACK => "Listpack integrity check failed.".into(),
-        _ => "Ziplist integrity check failed.".into(),
+        TYPE_SET_INTSET => "Intset integrity check failed.",
+        TYPE_LIST_ZIPLIST => "List ziplist integrity check failed.",
+        TYPE_ZSET_ZIPLIST => "Zset ziplist integrity check failed.",
+        TYPE_ZSET_LISTPACK => "Zset listpack integrity check failed.",
+        TYPE_HASH_ZIPLIST => "Hash ziplist integrity check failed.",
+        TYPE_HASH_LISTPACK => "Hash listpack integrity check failed.",
+        _ => "Ziplist integrity check failed.",
     }
+    .into()
 }
 
 enum Kind {
