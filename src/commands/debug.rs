@@ -1,5 +1,6 @@
 //! DEBUG (behind `enable-debug-command`, as in Redis 7.0): SLEEP, LOG, OBJECT, PROTOCOL,
-//! DIGEST, DIGEST-VALUE, SET-ACTIVE-EXPIRE, HELP.
+//! DIGEST, DIGEST-VALUE, SET-ACTIVE-EXPIRE, RELOAD, LOADAOF, HTSTATS, HTSTATS-KEY, POPULATE,
+//! SET-SKIP-CHECKSUM-VALIDATION, HELP and a few no-op test hooks.
 
 use std::fmt::Write;
 

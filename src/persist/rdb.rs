@@ -1,7 +1,10 @@
 //! The RDB file format, version 10 as Redis 7.0 writes it: a writer (aux fields, SELECTDB,
 //! RESIZEDB, EXPIRETIME_MS, typed values, EOF, CRC-64) and a loader that accepts what Redis
-//! 7.0 and earlier versions write for the types ferrokv holds. The loader never panics: any
-//! malformed input becomes a [`LoadError`].
+//! 7.0 and earlier versions write for the types ferrokv holds. Values are written with the
+//! object type of their encoding (quicklist of listpacks, intset, listpack, skiplist,
+//! hashtable) byte for byte as Redis does, which also makes DUMP's payload
+//! ([`dump_payload`], read back by [`restore_payload`]). The loader deep-checks packed blobs
+//! and never panics: any malformed input becomes a [`LoadError`].
 
 use std::io::{self, Write};
 
