@@ -1,6 +1,6 @@
 //! DUMP and RESTORE (Redis's `cluster.c` half that is not cluster): a value serialized as
 //! Redis 7.0 does (RDB object type, value, RDB version, CRC-64; see
-//! [`crate::persist::rdb::dump_payload`]) and recreated from such a payload.
+//! `persist::rdb::dump_payload`) and recreated from such a payload.
 
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
