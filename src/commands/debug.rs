@@ -315,7 +315,7 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
         (b"set-skip-checksum-validation", 3) => {
             let on = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
-            crate::commands::dump::SKIP_CHECKSUM.store(on, std::sync::atomic::Ordering::Relaxed);
+            crate::persist::rdb::SKIP_CHECKSUM.store(on, std::sync::atomic::Ordering::Relaxed);
             ctx.out.ok();
         }
         (b"set-active-expire", 3) => {

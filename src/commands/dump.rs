@@ -2,16 +2,13 @@
 //! Redis 7.0 does (RDB object type, value, RDB version, CRC-64; see
 //! `persist::rdb::dump_payload`) and recreated from such a payload.
 
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
 
 use crate::command::{Command, Ctx, KeySpec, acl, flags, ks};
 use crate::db::{Entry, NO_EXPIRE};
 use crate::error::{CmdError, CmdResult};
-use crate::persist::rdb::{self, PayloadError, ValueLimits};
+use crate::persist::rdb::{self, PayloadError, SKIP_CHECKSUM, ValueLimits};
 use crate::resp::Args;
-
-/// `DEBUG SET-SKIP-CHECKSUM-VALIDATION`: RESTORE accepts payloads whose CRC does not match.
-pub static SKIP_CHECKSUM: AtomicBool = AtomicBool::new(false);
 
 const DUMP_KS: &[KeySpec] = &[KeySpec::range(ks::RO | ks::ACCESS, 1, 0, 1)];
 const RESTORE_KS: &[KeySpec] = &[KeySpec::range(ks::OW | ks::UPDATE, 1, 0, 1)];
