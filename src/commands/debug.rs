@@ -1,5 +1,6 @@
 //! DEBUG (behind `enable-debug-command`, as in Redis 7.0): SLEEP, LOG, OBJECT, PROTOCOL,
-//! DIGEST, DIGEST-VALUE, SET-ACTIVE-EXPIRE, HELP.
+//! DIGEST, DIGEST-VALUE, SET-ACTIVE-EXPIRE, RELOAD, LOADAOF, HTSTATS, HTSTATS-KEY, POPULATE,
+//! SET-SKIP-CHECKSUM-VALIDATION, HELP and a few no-op test hooks.
 
 use std::fmt::Write;
 
@@ -264,15 +265,69 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                 ctx.out.simple("Quicklist structure printed on stdout");
             }
         }
+        (b"htstats", 3) => {
+            let id = crate::util::parse_i64(&args[2]).ok_or(CmdError::NotInteger)?;
+            let db = usize::try_from(id)
+                .ok()
+                .and_then(|i| ctx.srv.dbs.get(i))
+                .ok_or(CmdError::msg("ERR Out of range database"))?;
+            let mut text = String::from("[Dictionary HT]\n");
+            text.push_str(&db.dict_stats());
+            text.push_str("[Expires HT]\n");
+            text.push_str(&expires_stats(db.expires_len()));
+            ctx.out.verbatim(text.as_bytes());
+        }
+        (b"htstats-key", 3) => {
+            let now = ctx.now_ms;
+            let (db, out) = ctx.db_out();
+            let stats = match db.peek(&args[2], now) {
+                None => return Err(CmdError::NoSuchKey),
+                Some(e) => match &e.value {
+                    Value::Set(s) => match &**s {
+                        crate::db::set::Set::Table(t) => Some(t.stats()),
+                        _ => None,
+                    },
+                    Value::Hash(h) => h.table_stats(),
+                    Value::ZSet(z) => z.table_stats(),
+                    _ => None,
+                },
+            };
+            match stats {
+                Some(s) => out.verbatim(s.as_bytes()),
+                None => {
+                    return Err(CmdError::msg(
+                        "ERR The value stored at the specified key is not represented using an hash table",
+                    ));
+                }
+            }
+        }
+        (b"loadaof", _) => {
+            let srv = &mut *ctx.srv;
+            crate::persist::aof_load::flush(srv);
+            srv.dbs.iter_mut().for_each(|db| db.clear());
+            if crate::persist::aof_load::debug_reload(srv).is_err() {
+                // As Redis: a dataset that cannot be reloaded ends the process.
+                std::process::exit(1);
+            }
+            srv.stats.dirty = 0;
+            log::warn!("Append Only File loaded by DEBUG LOADAOF");
+            ctx.out.ok();
+        }
+        (b"set-skip-checksum-validation", 3) => {
+            let on = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
+            crate::persist::rdb::SKIP_CHECKSUM.store(on, std::sync::atomic::Ordering::Relaxed);
+            ctx.out.ok();
+        }
         (b"set-active-expire", 3) => {
             ctx.srv.active_expire = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
             ctx.out.ok();
         }
         (b"object", 3) => {
             let now = ctx.now_ms;
-            let (fill, depth) = (
+            let (fill, depth, compression) = (
                 ctx.srv.config.list_max_listpack_size,
                 ctx.srv.config.list_compress_depth,
+                ctx.srv.config.rdbcompression,
             );
             let line = match ctx.db().peek(&args[2], now) {
                 None => return Err(CmdError::NoSuchKey),
@@ -284,16 +339,17 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                         &e.value as *const Value,
                         if shared { i32::MAX } else { 1 },
                         e.value.encoding(),
-                        serialized_len(&e.value, fill),
+                        crate::persist::rdb::serialized_len(&e.value, compression),
                         e.lru,
                         idle
                     );
                     if let Value::List(l) = &e.value {
-                        // Redis's quicklist fields; fill and depth are the list's creation
-                        // settings there, the current config here.
-                        let nodes = l.node_count();
-                        let mut entries = 0;
-                        l.for_each(|item| entries += lp_entry_size(item));
+                        // Redis's quicklist fields, for the node layout DUMP writes; fill
+                        // and depth are the list's creation settings there, the current
+                        // config here.
+                        let layout = crate::persist::rdb::quicklist_nodes(l);
+                        let nodes = layout.len();
+                        let bytes: usize = layout.iter().map(|n| n.len()).sum();
                         let _ = write!(
                             line,
                             " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
@@ -301,7 +357,7 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                             l.len() as f64 / nodes.max(1) as f64,
                             fill,
                             (depth != 0) as u8,
-                            entries + LP_OVERHEAD * nodes
+                            bytes
                         );
                     }
                     line
@@ -441,185 +497,26 @@ fn reload(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-/// Bytes of an RDB length prefix for `n`.
-fn len_len(n: usize) -> usize {
-    match n {
-        0..=63 => 1,
-        64..=16383 => 2,
-        _ if n <= u32::MAX as usize => 5,
-        _ => 9,
+/// `dictGetStats` text for Redis's expires dict, which ferrokv does not keep (a key's expire
+/// lives in its entry): the table Redis would have grown to for `n` keys, one per bucket.
+fn expires_stats(n: usize) -> String {
+    let mut out = String::from("Hash table 0 stats (main hash table):\n");
+    if n == 0 {
+        out.push_str("No stats available for empty dictionaries\n");
+        return out;
     }
-}
-
-/// Header (6) and end (1) bytes of a listpack.
-const LP_OVERHEAD: usize = 7;
-
-/// Bytes of one listpack entry holding `v`: canonical integers take Redis's integer
-/// encodings, other strings a length prefix; then the back-length.
-fn lp_entry_size(v: &[u8]) -> usize {
-    let int = crate::util::parse_i64(v).filter(|n| n.to_string().as_bytes() == v);
-    let enc = match int {
-        Some(0..=127) => 1,
-        Some(-4096..=4095) => 2,
-        Some(-32768..=32767) => 3,
-        Some(-8_388_608..=8_388_607) => 4,
-        Some(-2_147_483_648..=2_147_483_647) => 5,
-        Some(_) => 9,
-        None if v.len() < 64 => 1 + v.len(),
-        None if v.len() < 4096 => 2 + v.len(),
-        None => 5 + v.len(),
-    };
-    let back = match enc {
-        0..=127 => 1,
-        128..=16382 => 2,
-        16383..=2_097_150 => 3,
-        2_097_151..=268_435_454 => 4,
-        _ => 5,
-    };
-    enc + back
-}
-
-/// A canonical integer (what `string2ll` + `ll2string` round-trip), as Redis tests before
-/// storing a string as an integer.
-fn canonical_int(v: &[u8]) -> Option<i64> {
-    crate::util::parse_i64(v).filter(|n| n.to_string().as_bytes() == v)
-}
-
-/// Bytes of `rdbSaveRawString`: short canonical integers take 2, 3 or 5 bytes, strings over
-/// 20 bytes are stored LZF-compressed when that saves more than 4 bytes.
-fn rdb_string_len(s: &[u8]) -> usize {
-    if s.len() <= 11 {
-        match canonical_int(s) {
-            Some(-128..=127) => return 2,
-            Some(-32768..=32767) => return 3,
-            Some(-2_147_483_648..=2_147_483_647) => return 5,
-            _ => {}
+    let size = n.next_power_of_two().max(4);
+    let _ = write!(
+        out,
+        " table size: {size}\n number of elements: {n}\n different slots: {n}\n max chain length: 1\n avg chain length (counted): 1.00\n avg chain length (computed): 1.00\n Chain length distribution:\n"
+    );
+    for (len, count) in [(0, size - n), (1, n)] {
+        if count != 0 {
+            let pct = count as f32 / size as f32 * 100.0;
+            let _ = writeln!(out, "   {len}: {count} ({pct:.2}%)");
         }
     }
-    if s.len() > 20
-        && let Some(c) = crate::persist::lzf::compress(s, s.len() - 4)
-    {
-        return 1 + len_len(c.len()) + len_len(s.len()) + c.len();
-    }
-    len_len(s.len()) + s.len()
-}
-
-/// A Redis intset blob of `members` (all integers): encoding, length, sorted values.
-fn intset_blob(members: &[i64]) -> Vec<u8> {
-    let width: usize = if members.iter().all(|&v| i16::try_from(v).is_ok()) {
-        2
-    } else if members.iter().all(|&v| i32::try_from(v).is_ok()) {
-        4
-    } else {
-        8
-    };
-    let mut sorted = members.to_vec();
-    sorted.sort_unstable();
-    let mut b = Vec::with_capacity(8 + width * sorted.len());
-    b.extend_from_slice(&(width as u32).to_le_bytes());
-    b.extend_from_slice(&(sorted.len() as u32).to_le_bytes());
-    for v in sorted {
-        b.extend_from_slice(&v.to_le_bytes()[..width]);
-    }
-    b
-}
-
-/// Splits a list's items into quicklist nodes as RPUSH fills them under `fill`
-/// (`list-max-listpack-size`), per Redis 7.0's `_quicklistNodeAllowInsert`.
-fn quicklist_nodes(items: &[Vec<u8>], fill: i64) -> Vec<&[Vec<u8>]> {
-    const LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
-    const SAFETY: usize = 8192;
-    let mut nodes = Vec::new();
-    let (mut start, mut sz, mut count) = (0, 0usize, 0i64);
-    for (i, it) in items.iter().enumerate() {
-        let len = it.len();
-        let overhead = if len < 254 { 1 } else { 5 }
-            + if len < 64 {
-                1
-            } else if len < 16384 {
-                2
-            } else {
-                5
-            };
-        let new_sz = sz + len + overhead;
-        let fits = count > 0
-            && if fill < 0 {
-                new_sz <= LEVELS[((-fill - 1) as usize).min(4)]
-            } else {
-                new_sz <= SAFETY && count < fill
-            };
-        if count > 0 && !fits {
-            nodes.push(&items[start..i]);
-            start = i;
-            sz = 0;
-            count = 0;
-        }
-        sz += lp_entry_size(it) + if count == 0 { LP_OVERHEAD } else { 0 };
-        count += 1;
-    }
-    if count > 0 {
-        nodes.push(&items[start..]);
-    }
-    nodes
-}
-
-/// The RDB length of a value as Redis 7.0 would write it (DEBUG OBJECT's serializedlength).
-fn serialized_len(v: &Value, fill: i64) -> usize {
-    use crate::persist::blobs::listpack_encode;
-    match v {
-        Value::Str(crate::db::StrValue::Int(n)) => match *n {
-            -128..=127 => 2,
-            -32768..=32767 => 3,
-            -2147483648..=2147483647 => 5,
-            _ => {
-                let d = n.to_string().len();
-                len_len(d) + d
-            }
-        },
-        Value::Str(s) => rdb_string_len(s.as_bytes(&mut [0; 20])),
-        Value::List(l) => {
-            let mut items = Vec::with_capacity(l.len());
-            l.for_each(|it| items.push(it.to_vec()));
-            let nodes = quicklist_nodes(&items, fill);
-            len_len(nodes.len())
-                + nodes
-                    .iter()
-                    .map(|n| 1 + rdb_string_len(&listpack_encode(n.iter().map(|v| v.as_slice()))))
-                    .sum::<usize>()
-        }
-        Value::Set(s) if s.encoding() == "intset" => {
-            let mut ints = Vec::with_capacity(s.len());
-            s.for_each(|m| ints.extend(canonical_int(m)));
-            rdb_string_len(&intset_blob(&ints))
-        }
-        Value::Set(s) => {
-            let mut n = len_len(s.len());
-            s.for_each(|m| n += rdb_string_len(m));
-            n
-        }
-        Value::ZSet(z) if z.encoding() == "listpack" => {
-            let mut items: Vec<Vec<u8>> = Vec::with_capacity(2 * z.len());
-            z.for_each(|m, score| {
-                items.push(m.to_vec());
-                items.push(crate::util::fmt_double(score).into_bytes());
-            });
-            rdb_string_len(&listpack_encode(items.iter().map(|v| v.as_slice())))
-        }
-        Value::ZSet(z) => {
-            let mut n = len_len(z.len());
-            z.for_each(|m, _| n += rdb_string_len(m) + 8);
-            n
-        }
-        Value::Hash(h) if h.encoding() == "listpack" => {
-            rdb_string_len(&listpack_encode(h.iter().flat_map(|(f, v)| [f, v])))
-        }
-        Value::Hash(h) => {
-            len_len(h.len())
-                + h.iter()
-                    .map(|(f, v)| rdb_string_len(f) + rdb_string_len(v))
-                    .sum::<usize>()
-        }
-    }
+    out
 }
 
 fn protocol(ctx: &mut Ctx<'_>, kind: &[u8]) -> CmdResult {

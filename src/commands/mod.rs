@@ -7,6 +7,7 @@ pub mod command;
 pub mod config;
 pub mod connection;
 pub mod debug;
+pub mod dump;
 pub mod hash;
 pub mod info;
 pub mod keys;
@@ -33,6 +34,7 @@ pub static GROUPS: &[&[Command]] = &[
     &info::COMMANDS,
     &object::COMMANDS,
     &debug::COMMANDS,
+    &dump::COMMANDS,
     &server::COMMANDS,
     &keys::COMMANDS,
     &string::COMMANDS,

@@ -978,6 +978,83 @@ impl<K: DictKey, V> Dict<K, V> {
     }
 }
 
+// DEBUG HTSTATS / HTSTATS-KEY (src/commands/debug.rs).
+impl<K: DictKey, V> Dict<K, V> {
+    /// Redis's `dictGetStats` text: the main table's figures, and the rehashing target's
+    /// while a rehash is under way. Chain lengths are those of this table's own layout.
+    pub fn stats(&self) -> String {
+        let mut out = self.table_stats(0);
+        if self.is_rehashing() {
+            out.push_str(&self.table_stats(1));
+        }
+        out
+    }
+
+    fn table_stats(&self, t: usize) -> String {
+        use std::fmt::Write;
+        let name = if t == 0 {
+            "main hash table"
+        } else {
+            "rehashing target"
+        };
+        let used = if t == 0 {
+            self.used0
+        } else {
+            self.arena.len - self.used0
+        };
+        let mut out = format!("Hash table {t} stats ({name}):\n");
+        // Redis puts a key that triggers growth into the new table at once, so its rehash
+        // target is never empty; here it can be, and its size is still worth showing.
+        if used == 0 && t == 1 {
+            let _ = write!(
+                out,
+                " table size: {}\n number of elements: 0\n different slots: 0\n max chain length: 0\n avg chain length (counted): 0.00\n avg chain length (computed): 0.00\n Chain length distribution:\n   0: {} (100.00%)\n",
+                self.ht[1].len(),
+                self.ht[1].len()
+            );
+            return out;
+        }
+        if used == 0 {
+            out.push_str("No stats available for empty dictionaries\n");
+            return out;
+        }
+        const VECTLEN: usize = 50;
+        let table = &self.ht[t];
+        let mut clvector = [0usize; VECTLEN];
+        let (mut slots, mut max_chain, mut total_chain) = (0usize, 0usize, 0usize);
+        for &head in table.iter() {
+            if head == 0 {
+                clvector[0] += 1;
+                continue;
+            }
+            slots += 1;
+            let mut len = 0usize;
+            let mut cur = head;
+            while cur != 0 {
+                len += 1;
+                cur = self.arena.get(cur as usize - 1).next;
+            }
+            clvector[len.min(VECTLEN - 1)] += 1;
+            max_chain = max_chain.max(len);
+            total_chain += len;
+        }
+        let _ = write!(
+            out,
+            " table size: {}\n number of elements: {used}\n different slots: {slots}\n max chain length: {max_chain}\n avg chain length (counted): {:.2}\n avg chain length (computed): {:.2}\n Chain length distribution:\n",
+            table.len(),
+            total_chain as f32 / slots as f32,
+            used as f32 / slots as f32,
+        );
+        for (i, &n) in clvector.iter().enumerate().take(VECTLEN - 1) {
+            if n != 0 {
+                let pct = n as f32 / table.len() as f32 * 100.0;
+                let _ = writeln!(out, "   {i}: {n} ({pct:.2}%)");
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -505,6 +505,17 @@ impl<'a> Iterator for LpIter<'a> {
     }
 }
 
+// DEBUG HTSTATS-KEY (src/commands/debug.rs).
+impl Hash {
+    /// The hash table's `dictGetStats` text; `None` for a listpack.
+    pub fn table_stats(&self) -> Option<String> {
+        match &self.enc {
+            Enc::Table(t) => Some(t.stats()),
+            Enc::Listpack(_) => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

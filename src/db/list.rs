@@ -870,6 +870,23 @@ impl<'a> Iterator for RevIter<'a> {
 
 impl ExactSizeIterator for RevIter<'_> {}
 
+// Read by the RDB writer (src/persist/rdb.rs) to lay out quicklist nodes.
+impl List {
+    /// `list-max-listpack-size` this list was created with (clamped as Redis clamps it).
+    pub fn fill(&self) -> i64 {
+        self.fill as i64
+    }
+
+    /// Whether the head node holds fewer entries than the tail node (as when a list grew by
+    /// pushes at the head).
+    pub fn head_lighter(&self) -> bool {
+        match (self.nodes.front(), self.nodes.back()) {
+            (Some(h), Some(t)) => h.count < t.count,
+            _ => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

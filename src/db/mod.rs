@@ -572,3 +572,11 @@ impl Db {
         }
     }
 }
+
+// DEBUG HTSTATS (src/commands/debug.rs).
+impl Db {
+    /// The keyspace dict's `dictGetStats` text.
+    pub fn dict_stats(&self) -> String {
+        self.dict.stats()
+    }
+}

@@ -344,6 +344,17 @@ impl<'a> Iterator for Iter<'a> {
     }
 }
 
+// DEBUG HTSTATS-KEY (src/commands/debug.rs).
+impl ZSet {
+    /// The skiplist encoding's dict `dictGetStats` text; `None` for a listpack.
+    pub fn table_stats(&self) -> Option<String> {
+        match &self.enc {
+            Enc::Skiplist(b) => Some(b.dict.stats()),
+            Enc::Listpack(_) => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -349,3 +349,38 @@ fn pexpireat(srv: &mut ServerState, db: usize, args: &Args<'_>) {
         db.set_expire(args.get(1), t);
     }
 }
+
+/// Writes and fsyncs what is queued for the AOF (when it is on), before DEBUG LOADAOF.
+pub fn flush(srv: &mut ServerState) {
+    if srv.persist.aof.enabled {
+        super::aof::before_sleep(srv);
+        if let Some(f) = &srv.persist.aof.file {
+            let _ = f.sync_data();
+        }
+    }
+}
+
+/// DEBUG LOADAOF: replays the AOF the manifest on disk describes into the (emptied)
+/// databases, as Redis's `loadAppendOnlyFiles`; appends keep going to the open increment.
+/// Err after logging (Redis exits then).
+pub fn debug_reload(srv: &mut ServerState) -> Result<(), Logged> {
+    let s = Settings::from_config(&srv.config);
+    let dir = aof_dir(srv, &s);
+    let text = std::fs::read_to_string(dir.join(manifest_name(&s))).map_err(|e| {
+        log::warn!("Can't open the append-only file manifest: {e}");
+        Logged
+    })?;
+    let m = Manifest::parse(&text).map_err(|e| {
+        log::warn!("{e}");
+        Logged
+    })?;
+    let sizes = (srv.persist.aof.current_size, srv.persist.aof.base_size);
+    srv.persist.aof.current_size = 0;
+    srv.persist.aof.loading = true;
+    let res = replay(srv, &s, &dir, &m);
+    srv.persist.aof.loading = false;
+    if !srv.persist.aof.enabled {
+        (srv.persist.aof.current_size, srv.persist.aof.base_size) = sizes;
+    }
+    res
+}

@@ -1,30 +1,109 @@
-//! The compact blobs Redis stores inside RDB values: listpacks (written for small hashes and
-//! read back), and, for loading files from older versions, ziplists and intsets.
+//! The compact blobs Redis stores inside RDB values: listpacks and intsets (written and read
+//! back), and, for loading files from older versions, ziplists.
 //! Decoders are bounds-checked and return `None` on malformed input.
 
 /// Encodes `items` as a Redis listpack (integers in canonical form become integer entries).
 pub fn listpack_encode<'a>(items: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
-    let mut buf = vec![0u8; 6];
-    let mut count = 0usize;
+    let mut lp = Listpack::new();
     for it in items {
-        count += 1;
-        let start = buf.len();
+        lp.push(it);
+    }
+    lp.finish()
+}
+
+/// A listpack being built entry by entry (Redis's `lpAppend`), which knows its size.
+pub struct Listpack {
+    buf: Vec<u8>,
+    count: usize,
+}
+
+impl Default for Listpack {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Listpack {
+    pub fn new() -> Self {
+        Listpack {
+            buf: vec![0u8; 6],
+            count: 0,
+        }
+    }
+
+    /// Appends one element: an integer entry when `it` is a canonical integer of at most 20
+    /// characters (`lpStringToInt64`), else a string entry.
+    pub fn push(&mut self, it: &[u8]) {
+        self.count += 1;
+        let start = self.buf.len();
         match (it.len() <= 20)
             .then(|| crate::util::parse_i64(it))
             .flatten()
         {
-            Some(v) => encode_int(&mut buf, v),
-            None => encode_str(&mut buf, it),
+            Some(v) => encode_int(&mut self.buf, v),
+            None => encode_str(&mut self.buf, it),
         }
-        let l = buf.len() - start;
-        encode_backlen(&mut buf, l);
+        let l = self.buf.len() - start;
+        encode_backlen(&mut self.buf, l);
     }
-    buf.push(0xff);
-    let total = buf.len() as u32;
-    buf[0..4].copy_from_slice(&total.to_le_bytes());
-    let n = if count < 65535 { count as u16 } else { 65535 };
-    buf[4..6].copy_from_slice(&n.to_le_bytes());
-    buf
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Total bytes of the finished listpack (`lpBytes`).
+    pub fn bytes(&self) -> usize {
+        self.buf.len() + 1
+    }
+
+    /// The listpack: header (total bytes, element count) and end marker added.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.buf.push(0xff);
+        let total = self.buf.len() as u32;
+        self.buf[0..4].copy_from_slice(&total.to_le_bytes());
+        let n = if self.count < 65535 {
+            self.count as u16
+        } else {
+            65535
+        };
+        self.buf[4..6].copy_from_slice(&n.to_le_bytes());
+        self.buf
+    }
+}
+
+/// Bytes of one listpack entry holding `it` (header, payload and back-length).
+pub fn listpack_entry_len(it: &[u8]) -> usize {
+    let enc = match (it.len() <= 20)
+        .then(|| crate::util::parse_i64(it))
+        .flatten()
+    {
+        Some(0..=127) => 1,
+        Some(-4096..=4095) => 2,
+        Some(-32768..=32767) => 3,
+        Some(-8_388_608..=8_388_607) => 4,
+        Some(-2_147_483_648..=2_147_483_647) => 5,
+        Some(_) => 9,
+        None if it.len() < 64 => 1 + it.len(),
+        None if it.len() < 4096 => 2 + it.len(),
+        None => 5 + it.len(),
+    };
+    enc + backlen_size(enc)
+}
+
+/// An intset blob: encoding (bytes per member), length, then the members little-endian at
+/// that width, in the order given (ascending in a valid intset).
+pub fn intset_encode(width: u8, members: impl Iterator<Item = i64>) -> Vec<u8> {
+    let w = (width as usize).min(8);
+    let mut b = Vec::with_capacity(8 + w * members.size_hint().0);
+    b.extend_from_slice(&(width as u32).to_le_bytes());
+    b.extend_from_slice(&[0; 4]);
+    let mut n = 0u32;
+    for v in members {
+        b.extend_from_slice(&v.to_le_bytes()[..w]);
+        n += 1;
+    }
+    b[4..8].copy_from_slice(&n.to_le_bytes());
+    b
 }
 
 fn encode_int(buf: &mut Vec<u8>, v: i64) {
@@ -149,7 +228,14 @@ pub fn listpack_decode(lp: &[u8]) -> Option<Vec<Vec<u8>>> {
                 _ => return None,
             }
         };
-        p = p.checked_add(hdr + backlen_size(hdr))?;
+        // The back-length must say how long the entry is (Redis's deep validation).
+        let mut back = Vec::with_capacity(5);
+        encode_backlen(&mut back, hdr);
+        let bstart = p.checked_add(hdr)?;
+        if lp.get(bstart..bstart.checked_add(back.len())?)? != &back[..] {
+            return None;
+        }
+        p = bstart + back.len();
         if p > lp.len() {
             return None;
         }
@@ -166,14 +252,31 @@ pub fn ziplist_decode(zl: &[u8]) -> Option<Vec<Vec<u8>>> {
     if zl.len() < 11 || le(zl.get(0..4)?) as usize != zl.len() || *zl.last()? != 0xff {
         return None;
     }
+    let tail = le(&zl[4..8]) as usize;
+    let declared = le(&zl[8..10]) as usize;
+    let mut last_start = 10usize;
     let mut out = Vec::new();
     let mut p = 10usize;
+    let mut prev_len = 0usize;
     loop {
         let b = *zl.get(p)?;
         if b == 0xff {
             break;
         }
-        p += if b < 254 { 1 } else { 5 }; // prevlen
+        let start = p;
+        last_start = start;
+        // prevlen: the previous entry's length (checked, as Redis's deep validation does).
+        let prev = if b < 254 {
+            p += 1;
+            b as usize
+        } else {
+            let v = le(zl.get(p + 1..p + 5)?) as usize;
+            p += 5;
+            v
+        };
+        if prev != prev_len {
+            return None;
+        }
         let enc = *zl.get(p)?;
         let (hdr, item): (usize, Vec<u8>) = match enc >> 6 {
             0 => {
@@ -203,9 +306,61 @@ pub fn ziplist_decode(zl: &[u8]) -> Option<Vec<Vec<u8>>> {
         if p >= zl.len() {
             return None;
         }
+        prev_len = p - start;
         out.push(item);
     }
-    (p == zl.len() - 1).then_some(out)
+    // The header's tail offset and count (when not saturated) must agree with the entries.
+    let ok =
+        p == zl.len() - 1 && tail == last_start && (declared == 0xffff || declared == out.len());
+    ok.then_some(out)
+}
+
+/// Decodes a zipmap (hashes in RDB files before Redis 2.6) into alternating fields and
+/// values; `None` when malformed or empty (Redis's deep `zipmapValidateIntegrity`).
+pub fn zipmap_decode(zm: &[u8]) -> Option<Vec<Vec<u8>>> {
+    if zm.len() < 2 || *zm.last()? != 0xff {
+        return None;
+    }
+    let end = zm.len() - 1;
+    let len_at = |p: usize| -> Option<(usize, usize)> {
+        let b = *zm.get(p)?;
+        if b < 254 {
+            Some((b as usize, 1))
+        } else {
+            Some((le(zm.get(p + 1..p + 5)?) as usize, 5))
+        }
+    };
+    let mut out = Vec::new();
+    let mut p = 1usize;
+    while *zm.get(p)? != 0xff {
+        let (l, s) = len_at(p)?;
+        if p + s > end {
+            return None;
+        }
+        let field = zm.get(p + s..(p + s).checked_add(l)?)?;
+        p = p + s + l;
+        if p > end {
+            return None;
+        }
+        let (l, s) = len_at(p)?;
+        if p + s > end {
+            return None;
+        }
+        let free = *zm.get(p + s)? as usize;
+        let v = p + s + 1;
+        let value = zm.get(v..v.checked_add(l)?)?;
+        p = v + l + free;
+        if p > end {
+            return None;
+        }
+        out.push(field.to_vec());
+        out.push(value.to_vec());
+    }
+    let count = out.len() / 2;
+    if count == 0 || (zm[0] != 254 && zm[0] as usize != count) {
+        return None;
+    }
+    Some(out)
 }
 
 /// Decodes an intset (sets of integers) into its members.
@@ -215,12 +370,15 @@ pub fn intset_decode(is: &[u8]) -> Option<Vec<Vec<u8>>> {
     if !matches!(enc, 2 | 4 | 8) || is.len() != 8 + n.checked_mul(enc)? {
         return None;
     }
-    Some(
-        is[8..]
-            .chunks(enc)
-            .map(|c| int_bytes(sext(le(c), enc as u32 * 8)))
-            .collect(),
-    )
+    let vals: Vec<i64> = is[8..]
+        .chunks(enc)
+        .map(|c| sext(le(c), enc as u32 * 8))
+        .collect();
+    // Strictly ascending: sorted, no duplicates.
+    if vals.windows(2).any(|w| w[0] >= w[1]) {
+        return None;
+    }
+    Some(vals.into_iter().map(int_bytes).collect())
 }
 
 #[cfg(test)]

@@ -306,6 +306,7 @@ pub fn bgsave(srv: &mut ServerState) -> Result<(), Logged> {
     }
     log::info!("Background saving started by pid {pid}");
     srv.persist.child = Some((pid, ChildKind::Rdb));
+    crate::db::dict::set_resize_allowed(false);
     srv.persist.child_start_ms = now_ms;
     Ok(())
 }
@@ -417,6 +418,9 @@ pub fn cron(srv: &mut ServerState) {
         }
     }
     aof::cron(srv, now_ms);
+    // Tables do not resize while a child shares the parent's pages (Redis's
+    // updateDictResizePolicy).
+    crate::db::dict::set_resize_allowed(srv.persist.child.is_none());
 }
 
 /// Flags of SHUTDOWN.
@@ -506,11 +510,20 @@ pub fn load_at_startup(srv: &mut ServerState) -> Result<(), Logged> {
     };
     let info = load_rdb_image(srv, &data, true)?;
     srv.stats.dirty = 0;
-    log::info!(
-        "Done loading RDB, keys loaded: {}, keys expired: {}.",
-        info.keys_loaded,
-        info.keys_expired
-    );
+    if info.empty_keys_skipped > 0 {
+        log::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
+            info.keys_loaded,
+            info.keys_expired,
+            info.empty_keys_skipped
+        );
+    } else {
+        log::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}.",
+            info.keys_loaded,
+            info.keys_expired
+        );
+    }
     log::info!(
         "DB loaded from disk: {:.3} seconds",
         start.elapsed().as_secs_f64()
@@ -526,10 +539,7 @@ pub fn load_rdb_image(
     skip_expired: bool,
 ) -> Result<rdb::LoadInfo, Logged> {
     let opts = rdb::LoadOptions {
-        limits: crate::db::hash::Limits {
-            max_entries: srv.config.hash_max_listpack_entries,
-            max_value: srv.config.hash_max_listpack_value,
-        },
+        limits: rdb::ValueLimits::from_config(&srv.config),
         now_ms: crate::util::now_ms(),
         skip_expired,
     };
