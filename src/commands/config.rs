@@ -116,43 +116,49 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         .set_pairs(&pairs, local)
         .map_err(CmdError::msg)?;
     // Settings read at their use sites take effect by themselves; these need a push.
-    if changed.contains(&"loglevel") {
-        crate::logging::set_level(ctx.srv.config.loglevel);
+    if let Err(e) = apply(ctx.srv, &changed) {
+        // As Redis: every value comes back, and is applied again (sockets, oom score).
+        if ctx.srv.config.dir != backup.dir {
+            let _ = std::env::set_current_dir(&backup.dir);
+        }
+        ctx.srv.config = backup;
+        let _ = apply(ctx.srv, &changed);
+        return Err(CmdError::msg(e));
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+/// Puts the changed directives that need more than a new value into effect (Redis's apply
+/// functions); Err is the CONFIG SET error of the first that failed.
+fn apply(srv: &mut crate::server::ServerState, changed: &[&str]) -> Result<(), String> {
+    let has = |n: &str| changed.contains(&n);
+    if has("loglevel") {
+        crate::logging::set_level(srv.config.loglevel);
     }
     let oom = ["oom-score-adj", "oom-score-adj-values"];
-    if oom.iter().any(|n| changed.contains(n))
-        && crate::oom::apply(&ctx.srv.config, crate::oom::MASTER).is_err()
+    if let Some(name) = oom.iter().find(|n| has(n))
+        && crate::oom::apply(&srv.config, crate::oom::MASTER).is_err()
     {
-        let name = oom.iter().find(|n| changed.contains(n)).unwrap_or(&oom[0]);
-        ctx.srv.config = backup;
-        let _ = crate::oom::apply(&ctx.srv.config, crate::oom::MASTER);
-        return Err(CmdError::msg(format!(
+        return Err(format!(
             "ERR CONFIG SET failed (possibly related to argument '{name}') - Failed to set current oom_score_adj. Check server logs."
-        )));
+        ));
     }
-    let (port, bind) = (changed.contains(&"port"), changed.contains(&"bind"));
-    if port || bind {
-        let srv = &mut *ctx.srv;
+    if has("port") || has("bind") {
         if srv
             .listeners
             .rebind_tcp(&srv.config.bind, srv.config.port)
             .is_err()
         {
-            // As Redis: the old settings come back, and their sockets with them.
-            if srv.config.dir != backup.dir {
-                let _ = std::env::set_current_dir(&backup.dir);
-            }
-            srv.config = backup;
-            let _ = srv.listeners.rebind_tcp(&srv.config.bind, srv.config.port);
-            return Err(CmdError::msg(if port {
+            return Err(if has("port") {
                 "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs."
             } else {
                 "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses."
-            }));
+            }
+            .into());
         }
         srv.port = srv.config.port;
     }
-    ctx.out.ok();
     Ok(())
 }
 
