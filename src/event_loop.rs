@@ -181,11 +181,17 @@ impl EventLoop {
         Ok(())
     }
 
+    /// SIGINT/SIGTERM schedule a shutdown that the next cron carries out (SHUTDOWN ABORT can
+    /// cancel it until then); a second SIGINT while one is scheduled exits at once.
     fn handle_signals(&mut self) {
         for sig in self.signals.pending() {
             let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
+            if sig == SIGINT && self.srv.shutdown_asap.is_some() {
+                log::warn!("You insist... exiting now.");
+                std::process::exit(1);
+            }
             log::warn!("Received {name} scheduling shutdown...");
-            self.srv.shutdown = crate::persist::signal_shutdown(&mut self.srv, name);
+            self.srv.shutdown_asap = Some(name);
         }
     }
 
@@ -443,6 +449,15 @@ impl EventLoop {
     /// Periodic work, `hz` times a second: idle-client timeouts and clients killed by others.
     /// `busy`: this loop turn also served clients.
     fn cron(&mut self, busy: bool) {
+        if self.srv.pause_cron {
+            return;
+        }
+        if let Some(sig) = self.srv.shutdown_asap.take() {
+            self.srv.shutdown = crate::persist::signal_shutdown(&mut self.srv, sig);
+            if self.srv.shutdown {
+                return;
+            }
+        }
         let now = crate::util::now_ms();
         self.srv.cron(now, busy);
         crate::persist::cron(&mut self.srv);

@@ -112,6 +112,10 @@ pub struct ServerState {
     /// Set by SMOVE when the member was already in the destination: only the source changed
     /// (Redis signals the destination to WATCH only when the member was added).
     pub smove_dst_unchanged: bool,
+    /// DEBUG PAUSE-CRON: the periodic work is skipped.
+    pub pause_cron: bool,
+    /// A signal asked for a shutdown, which the next cron performs (Redis's `shutdown_asap`).
+    pub shutdown_asap: Option<&'static str>,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
     pub slowlog: crate::slowlog::SlowLog,
@@ -174,6 +178,8 @@ impl ServerState {
             rng,
             kill_pending: false,
             smove_dst_unchanged: false,
+            pause_cron: false,
+            shutdown_asap: None,
             active_expire: true,
             slowlog: Default::default(),
             latency: Vec::new(),

@@ -169,3 +169,37 @@ fn oom_score_adj_follows_the_config() {
         b"-ERR CONFIG SET failed (possibly related to argument 'oom-score-adj-values') - Invalid oom-score-adj-values, elements must be between -2000 and 2000.\r\n"
     );
 }
+
+#[test]
+fn shutdown_abort_cancels_a_signal() {
+    let dir = std::env::temp_dir().join(format!("ferrokv-abort-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("log.txt");
+    let mut srv = Server::start(&[
+        "--logfile",
+        log.to_str().unwrap(),
+        "--enable-debug-command",
+        "yes",
+    ]);
+    let mut c = srv.connect();
+    assert_eq!(
+        c.cmd("SHUTDOWN ABORT"),
+        b"-ERR No shutdown in progress.\r\n"
+    );
+    // With the cron paused the signal's shutdown waits, and SHUTDOWN ABORT drops it.
+    assert_eq!(c.cmd("DEBUG PAUSE-CRON 1"), b"+OK\r\n");
+    let pid = srv.pid().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(c.cmd("SHUTDOWN ABORT"), b"+OK\r\n");
+    assert_eq!(c.cmd("DEBUG PAUSE-CRON 0"), b"+OK\r\n");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(c.cmd("PING"), b"+PONG\r\n");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("* Shutdown manually aborted.\n"), "{text}");
+    // Without the abort the next cron shuts down.
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(srv.wait_exit(Duration::from_secs(10)).is_some());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -231,6 +231,29 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
         (b"reload", _) => reload(ctx, args)?,
         (b"change-repl-id", 2) => ctx.out.ok(),
+        (b"config-rewrite-force-all", 2) => {
+            crate::config::rewrite::rewrite_with(&ctx.srv.config, true).map_err(|e| {
+                let why = e.strip_prefix("ERR Rewriting config file: ").unwrap_or(&e);
+                CmdError::msg(format!("ERR CONFIG-REWRITE-FORCE-ALL failed: {why}"))
+            })?;
+            ctx.out.ok();
+        }
+        (b"segfault", 2) => {
+            // As Redis: a deliberate crash, for testing the crash report.
+            // SAFETY: raising a signal on our own process; the crash handler reports it.
+            unsafe {
+                libc::raise(libc::SIGSEGV);
+            }
+        }
+        (b"aof-flush-sleep", 3) => {
+            let us = crate::util::parse_i64(&args[2]).unwrap_or(0);
+            ctx.srv.persist.aof.flush_sleep_us = us.max(0) as u64;
+            ctx.out.ok();
+        }
+        (b"pause-cron", 3) => {
+            ctx.srv.pause_cron = crate::util::parse_i64(&args[2]).unwrap_or(0) != 0;
+            ctx.out.ok();
+        }
         (b"populate", 3..=5) => populate(ctx, args)?,
         (b"structsize", 2) => ctx.out.bulk(
             b"bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ",

@@ -143,8 +143,13 @@ fn shutdown(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         return Err(CmdError::Syntax);
     }
     if abort {
-        // Shutdown never waits (no replicas), so there is never one to abort.
-        return Err(CmdError::msg("ERR No shutdown in progress."));
+        // Only a signal's shutdown can be pending (SHUTDOWN itself never waits here).
+        if ctx.srv.shutdown_asap.take().is_none() {
+            return Err(CmdError::msg("ERR No shutdown in progress."));
+        }
+        log::info!("Shutdown manually aborted.");
+        ctx.out.ok();
+        return Ok(());
     }
     persist::prepare_shutdown(ctx.srv, f)
         .map_err(|_| CmdError::msg("ERR Errors trying to SHUTDOWN. Check logs."))?;

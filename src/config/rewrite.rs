@@ -120,6 +120,12 @@ impl State {
 
 /// CONFIG REWRITE. Errors are full reply texts.
 pub fn rewrite(cfg: &Config) -> Result<(), String> {
+    rewrite_with(cfg, false)
+}
+
+/// CONFIG REWRITE, or with `force_all` (DEBUG CONFIG-REWRITE-FORCE-ALL) every directive
+/// written even where it holds its default.
+pub fn rewrite_with(cfg: &Config, force_all: bool) -> Result<(), String> {
     let Some(path) = &cfg.config_file else {
         return Err("ERR The server is running without a config file".into());
     };
@@ -134,7 +140,7 @@ pub fn rewrite(cfg: &Config) -> Result<(), String> {
     for (idx, spec) in TABLE.iter().enumerate() {
         st.mark(spec.name);
         for (line, force) in value::rewrite_lines(spec, &cfg.value_of(idx), spec.default) {
-            st.rewrite_line(spec.name, line, force);
+            st.rewrite_line(spec.name, line, force || force_all);
         }
     }
     let mut users: Vec<String> = cfg

@@ -100,6 +100,8 @@ pub struct AofState {
     /// Commands propagated this event-loop turn, written by [`before_sleep`] before any reply
     /// goes out (one write per turn, as Redis's `flushAppendOnlyFile`).
     pub(super) pending: Vec<u8>,
+    /// DEBUG AOF-FLUSH-SLEEP: microseconds to sleep before each write of `pending`.
+    pub flush_sleep_us: u64,
 }
 
 impl Default for AofState {
@@ -119,6 +121,7 @@ impl Default for AofState {
             wait_rewrite: false,
             fsync_policy: Fsync::EverySec,
             pending: Vec::new(),
+            flush_sleep_us: 0,
         }
     }
 }
@@ -216,6 +219,9 @@ pub fn before_sleep(srv: &mut ServerState) {
     let aof = &mut srv.persist.aof;
     if aof.pending.is_empty() {
         return;
+    }
+    if aof.flush_sleep_us > 0 {
+        std::thread::sleep(std::time::Duration::from_micros(aof.flush_sleep_us));
     }
     let Some(f) = aof.file.as_mut() else {
         aof.pending.clear();
