@@ -5,9 +5,9 @@
 # Builds ferrokv in release mode, starts it and a redis-server (--save '' --appendonly no), each
 # on a free port on 127.0.0.1, pins both servers to one core and redis-benchmark to another, and
 # runs every test as its own redis-benchmark invocation, alternating redis / ferrokv for several
-# rounds. For each run it reads the server's utime+stime from /proc/PID/stat before and after and
-# divides by the number of requests: at -P 1 redis-benchmark saturates its own core, so
-# throughput alone cannot tell the servers apart, CPU per request can.
+# rounds. For each run it reads the server's CPU time (all threads, /proc/PID/task/*/schedstat,
+# in ns) before and after and divides by the number of requests: at -P 1 redis-benchmark
+# saturates its own core, so throughput alone cannot tell the servers apart, CPU per request can.
 #
 # Prints, per pipeline depth and test, the median rps of each server, the throughput ratio
 # ferrokv/redis (target >= 1.0), the median server CPU µs per request and the CPU ratio
@@ -114,7 +114,6 @@ for core in "$SERVER_CPU" "$CLIENT_CPU"; do
     taskset -c "$core" true 2>/dev/null || { echo "bench.sh: cannot pin to core $core" >&2; exit 1; }
 done
 
-clk_tck=$(getconf CLK_TCK)
 log() { printf '%s\n' "$*" >&2; }
 
 # ---- build ---------------------------------------------------------------------------------
@@ -148,14 +147,16 @@ alive() {
     [[ ${rest:0:1} != Z && ${rest:0:1} != X ]]
 }
 
-# cpu_ticks PID: utime + stime of the process, in clock ticks.
-cpu_ticks() {
-    local stat rest
-    local -a f
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo -1; return; }
-    rest=${stat##*) }
-    read -r -a f <<<"$rest"
-    echo $((f[11] + f[12]))
+# cpu_ns PID: CPU time of all the process's threads, in nanoseconds (the scheduler's own
+# accounting in /proc/PID/task/*/schedstat: finer than the 10 ms ticks of /proc/PID/stat).
+cpu_ns() {
+    local f total=0 run rest
+    for f in /proc/"$1"/task/*/schedstat; do
+        read -r run rest <"$f" 2>/dev/null || continue
+        total=$((total + run))
+    done
+    ((total > 0)) || { echo -1; return; }
+    echo "$total"
 }
 
 # start_server NAME: start redis or ferrokv pinned to SERVER_CPU, wait until it answers PING.
@@ -250,7 +251,7 @@ run_one() {
     local name=$1 test=$2 depth=$3 n=$4 before after out rc=0 parsed rows
     local pid=${PID[$name]} port=${PORT[$name]}
     run_status=err run_rps='' run_cpu_us=''
-    before=$(cpu_ticks "$pid")
+    before=$(cpu_ns "$pid")
     # In the background so that a signal to this script stops the run at once (see cleanup).
     timeout "$RUN_TIMEOUT" taskset -c "$CLIENT_CPU" redis-benchmark -h 127.0.0.1 -p "$port" \
         -c "$CLIENTS" -n "$n" -P "$depth" -t "${test,,}" --csv ${extra_args[@]+"${extra_args[@]}"} \
@@ -258,7 +259,7 @@ run_one() {
     bench_pid=$!
     wait "$bench_pid" || rc=$?
     bench_pid=''
-    after=$(cpu_ticks "$pid")
+    after=$(cpu_ns "$pid")
     out=$(<"$tmp_dir/benchmark.out")
     if ! alive "$pid"; then
         run_status=crash
@@ -290,8 +291,8 @@ run_one() {
     if ((before < 0 || after < 0)); then
         run_cpu_us=
     else
-        run_cpu_us=$(awk -v t=$((after - before)) -v hz="$clk_tck" -v req=$((n * rows)) \
-            'BEGIN { printf "%.3f", t * 1e6 / hz / req }')
+        run_cpu_us=$(awk -v t=$((after - before)) -v req=$((n * rows)) \
+            'BEGIN { printf "%.3f", t / 1e3 / req }')
     fi
     run_status=ok
 }

@@ -31,7 +31,8 @@ DEFAULT_UNITS="unit/type/string unit/type/incr unit/type/hash unit/type/list uni
 unit/type/list-3 unit/type/set unit/type/zset unit/sort unit/expire unit/keyspace unit/scan
 unit/protocol unit/info unit/info-command unit/introspection unit/introspection-2 unit/multi
 unit/querybuf unit/limits unit/quit unit/latency-monitor unit/lazyfree unit/auth unit/other
-unit/dump unit/bitops unit/bitfield unit/maxmemory integration/redis-cli
+unit/dump unit/bitops unit/bitfield unit/maxmemory unit/oom-score-adj unit/networking
+unit/shutdown unit/slowlog integration/redis-cli integration/logging
 integration/convert-ziplist-hash-on-load integration/convert-ziplist-zset-on-load
 integration/convert-zipmap-hash-on-load integration/rdb integration/aof"
 
