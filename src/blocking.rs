@@ -185,7 +185,7 @@ pub fn after_write(
     if srv.watches.is_empty() && srv.blocking.waiters.is_empty() {
         return;
     }
-    if crate::commands::multi::unchanged(cmd.name, args, reply) {
+    if crate::persist::propagate::no_change(cmd.name, args, reply) {
         return;
     }
     for (d, k) in pre {

@@ -99,6 +99,18 @@ pub struct BufSizes {
 }
 
 impl ClientState {
+    /// Over its class's output buffer limit: closed as soon as possible, as Redis logs it.
+    pub fn close_for_output_limit(&mut self) {
+        log::warn!(
+            "Client id={} addr={} laddr={} fd={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+            self.id,
+            self.addr,
+            self.laddr,
+            self.fd
+        );
+        self.close_asap = true;
+    }
+
     pub fn new(id: u64, addr: String, laddr: String, fd: i32, now_ms: i64) -> Self {
         ClientState {
             id,
@@ -292,14 +304,7 @@ impl Client {
                     self.parser.reset();
                     crate::blocking::handle_ready(srv);
                     if self.output_over_limit(srv.config.client_output_buffer_limit_normal) {
-                        log::warn!(
-                            "Client id={} addr={} laddr={} fd={} scheduled to be closed ASAP for overcoming of output buffer limits.",
-                            self.state.id,
-                            self.state.addr,
-                            self.state.laddr,
-                            self.state.fd
-                        );
-                        self.state.close_asap = true;
+                        self.state.close_for_output_limit();
                     }
                 }
                 Parsed::Incomplete => break,

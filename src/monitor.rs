@@ -122,14 +122,7 @@ pub fn feed(
         }
         c.reply.buf.extend_from_slice(&line);
         if c.output_over_limit(limits) {
-            log::warn!(
-                "Client id={} addr={} laddr={} fd={} scheduled to be closed ASAP for overcoming of output buffer limits.",
-                c.state.id,
-                c.state.addr,
-                c.state.laddr,
-                c.state.fd
-            );
-            c.state.close_asap = true;
+            c.state.close_for_output_limit();
             srv.kill_pending = true;
         }
         srv.monitor_fed = true;

@@ -557,14 +557,7 @@ pub fn feed_replicas(srv: &mut ServerState) -> bool {
             false
         };
         if over {
-            log::warn!(
-                "Client id={} addr={} laddr={} fd={} scheduled to be closed ASAP for overcoming of output buffer limits.",
-                c.state.id,
-                c.state.addr,
-                c.state.laddr,
-                c.state.fd
-            );
-            c.state.close_asap = true;
+            c.state.close_for_output_limit();
             srv.kill_pending = true;
         }
     }

@@ -254,6 +254,35 @@ impl Command {
         }
     }
 
+    /// A command whose one key is its first argument (first/last/step 1/1/1): the row shape
+    /// of the type modules' tables (`string.rs`, `list.rs`, `bitops.rs`).
+    #[allow(clippy::too_many_arguments)]
+    pub const fn one_key(
+        name: &'static str,
+        arity: i32,
+        handler: Handler,
+        group: &'static str,
+        (flags, acl): (u32, u32),
+        key_specs: &'static [KeySpec],
+        since: &'static str,
+        summary: &'static str,
+        complexity: &'static str,
+    ) -> Command {
+        Command {
+            flags,
+            acl,
+            first_key: 1,
+            last_key: 1,
+            step: 1,
+            key_specs,
+            group,
+            since,
+            summary,
+            complexity,
+            ..Command::new(name, arity, handler)
+        }
+    }
+
     pub fn arity_ok(&self, argc: usize) -> bool {
         let a = self.arity;
         (a > 0 && argc == a as usize) || (a < 0 && argc >= (-a) as usize)

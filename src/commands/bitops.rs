@@ -49,19 +49,17 @@ const fn cmd(
     summary: &'static str,
     complexity: &'static str,
 ) -> Command {
-    Command {
-        flags,
-        acl,
-        first_key: 1,
-        last_key: 1,
-        step: 1,
+    Command::one_key(
+        name,
+        arity,
+        handler,
+        "bitmap",
+        (flags, acl),
         key_specs,
-        group: "bitmap",
         since,
         summary,
         complexity,
-        ..Command::new(name, arity, handler)
-    }
+    )
 }
 
 pub static COMMANDS: [Command; 7] = [

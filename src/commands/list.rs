@@ -69,19 +69,17 @@ const fn entry(
     summary: &'static str,
     complexity: &'static str,
 ) -> Command {
-    Command {
-        flags,
-        acl,
-        first_key: 1,
-        last_key: 1,
-        step: 1,
+    Command::one_key(
+        name,
+        arity,
+        handler,
+        "list",
+        (flags, acl),
         key_specs,
-        group: "list",
         since,
         summary,
         complexity,
-        ..Command::new(name, arity, handler)
-    }
+    )
 }
 
 const O_PUSH: &str = "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.";

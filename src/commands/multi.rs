@@ -193,22 +193,6 @@ impl Watches {
     }
 }
 
-/// True when a successful write command's reply shows it changed nothing (no key is touched
-/// and no blocked client is woken), as for propagation.
-pub fn unchanged(name: &str, args: &Args<'_>, reply: &[u8]) -> bool {
-    let nil = reply == b"$-1\r\n" || reply == b"_\r\n" || reply == b"*-1\r\n";
-    match name {
-        "del" | "unlink" | "expire" | "pexpire" | "expireat" | "pexpireat" | "persist"
-        | "hsetnx" | "hdel" | "msetnx" | "setnx" | "renamenx" | "move" | "srem" | "zrem"
-        | "sadd" | "lrem" | "lpushx" | "rpushx" => reply == b":0\r\n",
-        "getdel" | "getex" | "lpop" | "rpop" | "spop" | "lmove" | "rpoplpush" | "lmpop"
-        | "zmpop" | "blpop" | "brpop" | "blmove" | "brpoplpush" | "blmpop" | "bzpopmin"
-        | "bzpopmax" | "bzmpop" => nil,
-        "set" => nil && !args.iter_from(3).any(|a| a.eq_ignore_ascii_case(b"get")),
-        _ => false,
-    }
-}
-
 const TXN_FLAGS: u32 = flags::NOSCRIPT | flags::LOADING | flags::STALE;
 const TXN_ACL: u32 = acl::FAST | acl::TRANSACTION;
 const WATCH_KEYS: &[KeySpec] = &[KeySpec::range(ks::RO, 1, -1, 1)];

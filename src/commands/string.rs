@@ -70,19 +70,17 @@ const fn cmd(
     since: &'static str,
     summary: &'static str,
 ) -> Command {
-    Command {
-        flags,
-        acl,
-        first_key: 1,
-        last_key: 1,
-        step: 1,
+    Command::one_key(
+        name,
+        arity,
+        handler,
+        "string",
+        (flags, acl),
         key_specs,
-        group: "string",
         since,
         summary,
-        complexity: "O(1)",
-        ..Command::new(name, arity, handler)
-    }
+        "O(1)",
+    )
 }
 
 pub static COMMANDS: [Command; 22] = [

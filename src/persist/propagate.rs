@@ -242,8 +242,9 @@ pub(super) fn spop_count(unit: &mut Unit, db: usize, key: &[u8], gone: bool, rep
     }
 }
 
-/// True when the reply says the command changed nothing, so Redis would not propagate it.
-pub(super) fn no_change(name: &str, args: &Args<'_>, reply: &[u8]) -> bool {
+/// True when a successful write's reply says it changed nothing: Redis neither propagates it
+/// nor signals its keys to WATCH and blocked clients.
+pub fn no_change(name: &str, args: &Args<'_>, reply: &[u8]) -> bool {
     let nil = reply == b"$-1\r\n" || reply == b"_\r\n" || reply == b"*-1\r\n";
     match name {
         "del" | "unlink" | "expire" | "pexpire" | "expireat" | "pexpireat" | "persist"
