@@ -96,11 +96,12 @@ for u in "${units[@]}"; do
         --skipfile "$skipfile" "${extra[@]}") >"$log" 2>&1 || true
     ok=$(grep -c '\[.*ok.*\]:' "$log" || true)
     err=$(grep -c '^\[.*err.*\]:' "$log" || true)
-    exc=$(grep -c '^\[.*exception.*\]:' "$log" || true)
+    exc=$(grep -c '^\[.*\(exception\|TIMEOUT\).*\]:' "$log" || true)
     printf '%-48s ok %4d  err %3d  exception %d\n' "$u" "$ok" "$err" "$exc"
     if ((err > 0 || exc > 0)) || ! grep -q 'All tests passed without errors' "$log"; then
         failed=1
-        grep -E '^\[.*(err|exception).*\]:' "$log" | sed 's/\x1b\[[0-9;]*m//g; s/^/    /' | head -5
+        { grep -E '^\[.*(err|exception|TIMEOUT).*\]:' "$log" || true; } |
+            sed 's/\x1b\[[0-9;]*m//g; s/^/    /' | head -5
     fi
 done
 exit $failed

@@ -116,6 +116,8 @@ pub struct ServerState {
     pub pause_cron: bool,
     /// A signal asked for a shutdown, which the next cron performs (Redis's `shutdown_asap`).
     pub shutdown_asap: Option<&'static str>,
+    /// EXEC is running its commands: no fork now (BGSAVE/BGREWRITEAOF are scheduled instead).
+    pub in_exec: bool,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
     pub slowlog: crate::slowlog::SlowLog,
@@ -180,6 +182,7 @@ impl ServerState {
             smove_dst_unchanged: false,
             pause_cron: false,
             shutdown_asap: None,
+            in_exec: false,
             active_expire: true,
             slowlog: Default::default(),
             latency: Vec::new(),

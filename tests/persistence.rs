@@ -859,3 +859,44 @@ fn aof_replay_suspends_expiry() {
     assert_eq!(c.cmd("LRANGE k 0 -1"), b"*1\r\n$1\r\nx\r\n");
     assert_eq!(c.cmd("TTL k"), b":-1\r\n");
 }
+
+/// A failed BGSAVE with save points set refuses writes and PING with Redis's MISCONF error
+/// (stop-writes-on-bgsave-error), reads still work, and a good BGSAVE lifts it.
+#[test]
+fn failed_bgsave_stops_writes() {
+    let dir = tmpdir("misconf");
+    let srv = ferrokv(&dir, &["--save", "3600 1", "--enable-debug-command", "yes"]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("DEBUG POPULATE 3000000"), b"+OK\r\n");
+    assert_eq!(c.cmd("SET x x"), b"+OK\r\n");
+    assert_eq!(c.cmd("BGSAVE"), b"+Background saving started\r\n");
+    let pid = srv.pid().to_string();
+    let killed = std::process::Command::new("pkill")
+        .args(["-9", "-P", &pid])
+        .status()
+        .unwrap();
+    assert!(
+        killed.success(),
+        "no child to kill: the save ended too soon"
+    );
+    let misconf = b"-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.\r\n";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    // Until the cron reaps the killed child, writes still pass.
+    while c.cmd("SET probe 1") != misconf {
+        assert!(std::time::Instant::now() < deadline, "writes never refused");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(c.cmd("PING"), misconf);
+    assert_eq!(c.cmd("GET x"), b"$1\r\nx\r\n");
+    assert_eq!(c.cmd("MULTI"), b"+OK\r\n");
+    assert_eq!(c.cmd("SET a b"), misconf);
+    assert_eq!(
+        c.cmd("EXEC"),
+        b"-EXECABORT Transaction discarded because of previous errors.\r\n"
+    );
+    assert_eq!(
+        c.cmd("CONFIG SET stop-writes-on-bgsave-error no"),
+        b"+OK\r\n"
+    );
+    assert_eq!(c.cmd("SET x z"), b"+OK\r\n");
+}

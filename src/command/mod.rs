@@ -400,6 +400,15 @@ pub fn execute(
             }
             reject(srv, client, out, Some(cmd), e);
         }
+        // Persistence failing: writes (and an EXEC of writes, and PING) are refused.
+        Ok(cmd)
+            if (cmd.flags & flags::WRITE != 0
+                || cmd.name == "ping"
+                || (cmd.name == "exec" && queued_writes(client)))
+                && let Some(e) = crate::persist::disk_error(srv) =>
+        {
+            reject(srv, client, out, Some(cmd), &e)
+        }
         // min-replicas-to-write: a write (or an EXEC of writes) wants enough good replicas.
         Ok(cmd)
             if srv.repl.min_replicas_to_write > 0
@@ -464,6 +473,14 @@ pub fn execute(
 }
 
 /// Replies a rejection (Redis's `rejectCommand`): counted, and it aborts an open transaction.
+/// The open transaction holds a write command.
+fn queued_writes(client: &ClientState) -> bool {
+    client
+        .multi
+        .as_ref()
+        .is_some_and(|m| m.cmds.iter().any(|(c, _)| c.flags & flags::WRITE != 0))
+}
+
 fn reject(
     srv: &mut ServerState,
     client: &mut ClientState,

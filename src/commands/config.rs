@@ -144,6 +144,18 @@ fn apply(srv: &mut crate::server::ServerState, changed: &[&str]) -> Result<(), S
             "ERR CONFIG SET failed (possibly related to argument '{name}') - Failed to set current oom_score_adj. Check server logs."
         ));
     }
+    if has("appendonly") && srv.config.appendonly && !srv.persist.aof.enabled {
+        // The cron starts the rewrite; Redis says why it waits.
+        if srv.persist.child.is_some() && !srv.persist.aof_child() {
+            log::warn!(
+                "AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible."
+            );
+        } else if srv.in_exec {
+            log::warn!(
+                "AOF was enabled during a transaction. An AOF background was scheduled to start when possible."
+            );
+        }
+    }
     if has("port") || has("bind") {
         if srv
             .listeners

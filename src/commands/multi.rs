@@ -302,6 +302,7 @@ fn exec(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     let n = m.cmds.len();
     ctx.out.array(n);
     let deny = std::mem::replace(&mut ctx.client.deny_blocking, true);
+    ctx.srv.in_exec = true;
     // The transaction stays open while it runs, as CLIENT INFO shows it.
     for i in 0..n {
         let Some((cmd, argv)) = ctx
@@ -318,6 +319,7 @@ fn exec(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
         crate::command::call(ctx.srv, ctx.client, ctx.out, cmd, &argv.args());
     }
     ctx.client.deny_blocking = deny;
+    ctx.srv.in_exec = false;
     ctx.client.multi = None;
     Ok(())
 }

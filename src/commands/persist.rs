@@ -80,8 +80,8 @@ fn bgsave(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if p.rdb_child() {
         return Err(CmdError::msg("ERR Background save already in progress"));
     }
-    if p.child.is_some() {
-        if !schedule {
+    if p.child.is_some() || ctx.srv.in_exec {
+        if !schedule && !ctx.srv.in_exec {
             return Err(CmdError::msg(
                 "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
             ));
@@ -107,7 +107,7 @@ fn bgrewriteaof(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
             "ERR Background append only file rewriting already in progress",
         ));
     }
-    if p.child.is_some() {
+    if p.child.is_some() || ctx.srv.in_exec {
         p.aof_rewrite_scheduled = true;
         ctx.out
             .simple("Background append only file rewriting scheduled");

@@ -102,6 +102,8 @@ pub struct AofState {
     pub(super) pending: Vec<u8>,
     /// DEBUG AOF-FLUSH-SLEEP: microseconds to sleep before each write of `pending`.
     pub flush_sleep_us: u64,
+    /// Why the last failed write failed (for the MISCONF error).
+    pub last_write_error: String,
 }
 
 impl Default for AofState {
@@ -122,6 +124,7 @@ impl Default for AofState {
             fsync_policy: Fsync::EverySec,
             pending: Vec::new(),
             flush_sleep_us: 0,
+            last_write_error: String::new(),
         }
     }
 }
@@ -261,6 +264,7 @@ pub fn before_sleep(srv: &mut ServerState) {
                 log::warn!("Error writing to the AOF file: {}", super::strerror(&e));
             }
             aof.last_write_ok = false;
+            aof.last_write_error = super::strerror(&e);
         }
     }
 }

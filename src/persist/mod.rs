@@ -423,6 +423,29 @@ pub fn cron(srv: &mut ServerState) {
     crate::db::dict::set_resize_allowed(srv.persist.child.is_none());
 }
 
+/// The MISCONF error that refuses writes (and PING) while persisting fails, as Redis's
+/// `writeCommandsDeniedByDiskError`: the last BGSAVE failed under
+/// `stop-writes-on-bgsave-error` with save points set, or the last AOF write failed.
+pub fn disk_error(srv: &ServerState) -> Option<Vec<u8>> {
+    let p = &srv.persist;
+    if srv.config.stop_writes_on_bgsave_error
+        && !p.lastbgsave_ok
+        && !save_points(&srv.config.save).is_empty()
+    {
+        return Some(b"MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.".to_vec());
+    }
+    if p.aof.enabled && !p.aof.last_write_ok {
+        return Some(
+            format!(
+                "MISCONF Errors writing to the AOF file: {}",
+                p.aof.last_write_error
+            )
+            .into_bytes(),
+        );
+    }
+    None
+}
+
 /// Flags of SHUTDOWN.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ShutdownFlags {
