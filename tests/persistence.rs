@@ -900,3 +900,24 @@ fn failed_bgsave_stops_writes() {
     );
     assert_eq!(c.cmd("SET x z"), b"+OK\r\n");
 }
+
+/// Annotation lines (`#TS:...`, written by Redis under aof-timestamp-enabled) are skipped when
+/// the AOF is loaded.
+#[test]
+fn aof_annotations_are_skipped() {
+    let dir = tmpdir("aof-annot");
+    std::fs::create_dir_all(dir.join("appendonlydir")).unwrap();
+    std::fs::write(
+        dir.join("appendonlydir/appendonly.aof.manifest"),
+        "file appendonly.aof.1.incr.aof seq 1 type i\n",
+    )
+    .unwrap();
+    let mut aof = b"#TS:1628217470\r\n".to_vec();
+    aof.extend(common::encode(&[b"SET", b"foo", b"bar"]));
+    aof.extend_from_slice(b"#TS:1628217471\r\n");
+    aof.extend(common::encode(&[b"SET", b"foo2", b"bar2"]));
+    std::fs::write(dir.join("appendonlydir/appendonly.aof.1.incr.aof"), aof).unwrap();
+    let srv = ferrokv(&dir, &["--save", "", "--appendonly", "yes"]);
+    let mut c = srv.connect();
+    assert_eq!(c.cmd("MGET foo foo2"), b"*2\r\n$3\r\nbar\r\n$4\r\nbar2\r\n");
+}

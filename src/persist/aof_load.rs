@@ -256,6 +256,16 @@ fn replay_commands(srv: &mut ServerState, data: &[u8], mut pos: usize) -> Result
     let mut multi: Option<(usize, Vec<Spans>)> = None;
     while pos < data.len() {
         let cmd_start = pos;
+        // Annotations (`#TS:<unix time>` under aof-timestamp-enabled) are skipped, as Redis.
+        if data[pos] == b'#' {
+            match memchr::memchr(b'\n', &data[pos..]) {
+                Some(nl) => {
+                    pos += nl + 1;
+                    continue;
+                }
+                None => return Err(ReplayError::Truncated(cmd_start)),
+            }
+        }
         let trunc = |e: ReplayError| match e {
             ReplayError::Truncated(_) => ReplayError::Truncated(cmd_start),
             e => e,
