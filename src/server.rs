@@ -87,6 +87,20 @@ impl Stats {
     }
 }
 
+/// What a successful write command did, as its handler tells the dispatcher (Redis's dirty
+/// delta and `signalModifiedKey` calls).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum WriteEffect {
+    /// Counted, signalled to WATCH and blocked clients, propagated.
+    #[default]
+    Changed,
+    /// Nothing changed: not counted, signalled nor propagated.
+    Nothing,
+    /// Its keys are signalled (Redis calls signalModifiedKey) but nothing changed to count
+    /// or propagate (an LTRIM that removed nothing).
+    SignalOnly,
+}
+
 /// Everything the server knows besides the sockets.
 pub struct ServerState {
     pub config: Config,
@@ -118,6 +132,9 @@ pub struct ServerState {
     pub shutdown_asap: Option<&'static str>,
     /// EXEC is running its commands: no fork now (BGSAVE/BGREWRITEAOF are scheduled instead).
     pub in_exec: bool,
+    /// Set by a write command's handler when it changed less than its success says (see
+    /// [`WriteEffect`]); the dispatcher reads and resets it after each command.
+    pub write_effect: WriteEffect,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
     pub slowlog: crate::slowlog::SlowLog,
@@ -183,6 +200,7 @@ impl ServerState {
             pause_cron: false,
             shutdown_asap: None,
             in_exec: false,
+            write_effect: WriteEffect::Changed,
             active_expire: true,
             slowlog: Default::default(),
             latency: Vec::new(),

@@ -480,3 +480,19 @@ fn smove_touches_the_destination_only_when_it_adds() {
     );
     assert_eq!(c.cmd("SCARD dst"), b":2\r\n");
 }
+
+#[test]
+fn watch_sees_ltrim_and_setbit_as_redis() {
+    let (env, mut c) = start();
+    c.cmd("RPUSH l 1 2");
+    c.cmd("SETBIT bm 3 1");
+    // LTRIM of a missing key touches nothing; one that removes nothing still signals.
+    assert_eq!(
+        watch_then(&env, &mut c, "nokey", &["LTRIM nokey 0 -1"]),
+        RAN
+    );
+    assert_eq!(watch_then(&env, &mut c, "l", &["LTRIM l 0 -1"]), ABORTED);
+    // A SETBIT that leaves its bit changes nothing.
+    assert_eq!(watch_then(&env, &mut c, "bm", &["SETBIT bm 3 1"]), RAN);
+    assert_eq!(watch_then(&env, &mut c, "bm", &["SETBIT bm 3 0"]), ABORTED);
+}

@@ -599,3 +599,25 @@ fn a_replica_over_its_output_buffer_limit_is_dropped() {
     }
     wait_for(|| info_field(&mut c, "replication", "connected_slaves") == "0");
 }
+
+/// Writes that changed nothing are not propagated (Redis's dirty delta of 0): an LTRIM that
+/// removes nothing or meets no key, a SETBIT that leaves its bit.
+#[test]
+fn writes_that_change_nothing_are_not_propagated() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    let mut r = Replica::sync(&srv, &mut c);
+    c.cmd("rpush l 1");
+    c.cmd("ltrim l 0 -1");
+    c.cmd("ltrim nokey 0 1");
+    c.cmd("setbit bm 4 0");
+    c.cmd("setbit bm 4 0");
+    c.cmd("set end 1");
+    r.expect(
+        b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n\
+          *3\r\n$5\r\nrpush\r\n$1\r\nl\r\n$1\r\n1\r\n\
+          *4\r\n$6\r\nsetbit\r\n$2\r\nbm\r\n$1\r\n4\r\n$1\r\n0\r\n\
+          *3\r\n$3\r\nset\r\n$3\r\nend\r\n$1\r\n1\r\n",
+    );
+    r.expect_quiet(200);
+}

@@ -536,6 +536,7 @@ pub fn call(
     crate::persist::propagate::take_expired(srv);
     // A command that blocked is counted now, as Redis 7.0 does; its reply comes when served.
     account(srv, client, cmd, args, usec, now_ms);
+    let effect = std::mem::take(&mut srv.write_effect);
     match res {
         _ if client.blocked => {}
         Err(e) => {
@@ -544,10 +545,15 @@ pub fn call(
             out.error(e.text());
         }
         Ok(()) if cmd.flags & flags::WRITE != 0 => {
-            srv.stats.dirty += 1;
+            use crate::server::WriteEffect;
             let reply = out.buf.get(mark..).unwrap_or(&[]);
-            crate::blocking::after_write(srv, client.db, cmd, args, reply, pre);
-            crate::blocking::propagate(srv, client.db, cmd, args, reply, now_ms);
+            if effect != WriteEffect::Nothing {
+                crate::blocking::after_write(srv, client.db, cmd, args, reply, pre);
+            }
+            if effect == WriteEffect::Changed {
+                srv.stats.dirty += 1;
+                crate::blocking::propagate(srv, client.db, cmd, args, reply, now_ms);
+            }
         }
         Ok(()) => {}
     }

@@ -191,15 +191,14 @@ fn bit_offset(a: &[u8], bits: u32, obey: bool, max_bulk: i64) -> Result<u64, Cmd
 }
 
 /// Settles the change counter: the dispatcher counts one change for every successful write,
-/// while Redis counts what the command changed (nothing for a SETBIT that leaves its bit as it
-/// was, one per changed field for BITFIELD). Replayed commands are not counted at all.
+/// while Redis counts what the command changed (one per changed field for BITFIELD). A write
+/// that changed nothing (a SETBIT that leaves its bit as it was) is marked so: it is neither
+/// counted nor propagated, and WATCH does not see it. Replayed commands are not counted.
 fn count_changes(srv: &mut ServerState, changes: u64) {
-    if obeying(srv) {
-        return;
-    }
-    match changes {
-        0 => srv.stats.dirty = srv.stats.dirty.saturating_sub(1),
-        n => srv.stats.dirty += n - 1,
+    if changes == 0 {
+        srv.write_effect = crate::server::WriteEffect::Nothing;
+    } else if !obeying(srv) {
+        srv.stats.dirty += changes - 1;
     }
 }
 

@@ -553,15 +553,25 @@ fn ltrim(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let end = parse_i64(&args[3]).ok_or(CmdError::NotInteger)?;
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
+    // Redis signals the key even when nothing was removed, but counts and propagates only
+    // what was removed; a missing key is not touched at all.
+    let mut effect = crate::server::WriteEffect::Nothing;
     if let Some(l) = write_list(db, &args[1], now)? {
+        let before = l.len();
         match clamp_range(start, end, l.len()) {
             Some((s, e)) => l.trim(s, e),
             None => l.clear(),
         }
+        effect = if l.len() == before {
+            crate::server::WriteEffect::SignalOnly
+        } else {
+            crate::server::WriteEffect::Changed
+        };
         let empty = l.is_empty();
         remove_if_empty(db, &args[1], empty);
     }
     out.ok();
+    ctx.srv.write_effect = effect;
     Ok(())
 }
 
