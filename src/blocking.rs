@@ -180,8 +180,8 @@ pub fn after_write(
     args: &Args<'_>,
     reply: &[u8],
     pre: Vec<(usize, Vec<u8>)>,
+    effect: crate::server::WriteEffect,
 ) {
-    let smove_dst_unchanged = std::mem::take(&mut srv.smove_dst_unchanged);
     if srv.watches.is_empty() && srv.blocking.waiters.is_empty() {
         return;
     }
@@ -209,8 +209,12 @@ pub fn after_write(
         }
         _ => {}
     }
-    for (pos, f) in crate::command::key_positions(cmd, args) {
-        if f & ks::RO == 0 && !(smove_dst_unchanged && pos == 2) {
+    let first_only = effect == crate::server::WriteEffect::FirstKeyOnly;
+    for (i, (pos, f)) in crate::command::key_positions(cmd, args)
+        .into_iter()
+        .enumerate()
+    {
+        if f & ks::RO == 0 && !(first_only && i > 0) {
             touch(srv, db, args.get(pos));
         }
     }

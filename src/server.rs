@@ -99,6 +99,9 @@ pub enum WriteEffect {
     /// Its keys are signalled (Redis calls signalModifiedKey) but nothing changed to count
     /// or propagate (an LTRIM that removed nothing).
     SignalOnly,
+    /// Counted and propagated, but only its first key is signalled (an SMOVE whose member was
+    /// already in the destination: Redis signals the destination only when it adds).
+    FirstKeyOnly,
 }
 
 /// Everything the server knows besides the sockets.
@@ -123,9 +126,6 @@ pub struct ServerState {
     pub rng: crate::util::Rng,
     /// CLIENT KILL marked other clients `close_asap`: the loop frees them after this turn.
     pub kill_pending: bool,
-    /// Set by SMOVE when the member was already in the destination: only the source changed
-    /// (Redis signals the destination to WATCH only when the member was added).
-    pub smove_dst_unchanged: bool,
     /// DEBUG PAUSE-CRON: the periodic work is skipped.
     pub pause_cron: bool,
     /// A signal asked for a shutdown, which the next cron performs (Redis's `shutdown_asap`).
@@ -196,7 +196,6 @@ impl ServerState {
                 .unwrap_or_default(),
             rng,
             kill_pending: false,
-            smove_dst_unchanged: false,
             pause_cron: false,
             shutdown_asap: None,
             in_exec: false,

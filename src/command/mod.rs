@@ -400,12 +400,13 @@ pub fn execute(
             }
             reject(srv, client, out, Some(cmd), e);
         }
-        // Persistence failing: writes (and an EXEC of writes, and PING) are refused.
+        // Persistence failing: writes (and an EXEC of writes, and PING) are refused. The
+        // error state is looked at first: two flags, nothing per command otherwise.
         Ok(cmd)
-            if (cmd.flags & flags::WRITE != 0
-                || cmd.name == "ping"
-                || (cmd.name == "exec" && queued_writes(client)))
-                && let Some(e) = crate::persist::disk_error(srv) =>
+            if let Some(e) = crate::persist::disk_error(srv)
+                && (cmd.flags & flags::WRITE != 0
+                    || cmd.name == "ping"
+                    || (cmd.name == "exec" && queued_writes(client))) =>
         {
             reject(srv, client, out, Some(cmd), &e)
         }
@@ -548,9 +549,9 @@ pub fn call(
             use crate::server::WriteEffect;
             let reply = out.buf.get(mark..).unwrap_or(&[]);
             if effect != WriteEffect::Nothing {
-                crate::blocking::after_write(srv, client.db, cmd, args, reply, pre);
+                crate::blocking::after_write(srv, client.db, cmd, args, reply, pre, effect);
             }
-            if effect == WriteEffect::Changed {
+            if matches!(effect, WriteEffect::Changed | WriteEffect::FirstKeyOnly) {
                 srv.stats.dirty += 1;
                 crate::blocking::propagate(srv, client.db, cmd, args, reply, now_ms);
             }

@@ -598,7 +598,9 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let d = db.entry_or_insert(dst, now, || Value::Set(Box::new(Set::for_first(m))));
     let added = d.as_set_mut()?.add(m, max);
     out.int(1);
-    ctx.srv.smove_dst_unchanged = !added;
+    if !added {
+        ctx.srv.write_effect = crate::server::WriteEffect::FirstKeyOnly;
+    }
     Ok(())
 }
 
