@@ -1104,3 +1104,23 @@ fn sigterm_follows_shutdown_on_sigterm() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn config_set_names_stop_at_nul_as_redis() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    // Redis compares yes/no, enum values and flags with strcasecmp: up to a NUL.
+    for (name, value, shown) in [
+        (&b"appendfsync"[..], &b"always\x00x"[..], &b"always"[..]),
+        (b"protected-mode", b"no\x00x", b"no"),
+        (b"shutdown-on-sigint", b"save\x00x", b"save"),
+    ] {
+        assert_eq!(c.cmd_args(&[b"CONFIG", b"SET", name, value]), b"+OK\r\n");
+        let got = c.cmd_args(&[b"CONFIG", b"GET", name]);
+        assert!(got.ends_with(&[shown, b"\r\n"].concat()), "{}", show(&got));
+    }
+    assert_eq!(
+        c.cmd_args(&[b"LATENCY", b"GRAPH", b"\x00bin"]),
+        b"-ERR No samples available for event ''\r\n"
+    );
+}

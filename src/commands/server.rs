@@ -306,9 +306,11 @@ fn now_secs() -> i64 {
 
 /// LATENCY GRAPH event: an ASCII graph of the event's samples.
 fn latency_graph(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let Some((event, ts)) = ctx.srv.latency_monitor.get(&args[2]) else {
+    // The event name is a C string to Redis (lookup and message stop at a NUL).
+    let name = args[2].split(|&b| b == 0).next().unwrap_or(&[]);
+    let Some((event, ts)) = ctx.srv.latency_monitor.get(name) else {
         let mut e = b"ERR No samples available for event '".to_vec();
-        e.extend_from_slice(&args[2]);
+        e.extend_from_slice(name);
         e.push(b'\'');
         return Err(CmdError::Bytes(e));
     };

@@ -10,7 +10,10 @@ pub const COB_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
 /// Checks `args` (at least one) for `spec`; `current` is the value now (for directives that
 /// change part of it). Returns the new value as CONFIG GET shows it.
 pub fn parse(spec: &Spec, args: &[String], current: &str) -> Result<String, String> {
-    let one = args.first().map(String::as_str).unwrap_or("");
+    // Names (yes/no, enum values, flags) are compared as C strings, as Redis's strcasecmp:
+    // up to a NUL.
+    let raw = args.first().map(String::as_str).unwrap_or("");
+    let one = cstr(raw);
     match spec.kind {
         Kind::Bool => {
             if one.eq_ignore_ascii_case("yes") {
@@ -41,8 +44,8 @@ pub fn parse(spec: &Spec, args: &[String], current: &str) -> Result<String, Stri
                     names.join(", ")
                 )
             }),
-        Kind::Int { min, max, num } => parse_int(spec.name, one, min, max, num),
-        Kind::Str(chk) => check_str(spec.name, one, chk).map(|_| one.to_string()),
+        Kind::Int { min, max, num } => parse_int(spec.name, raw, min, max, num),
+        Kind::Str(chk) => check_str(spec.name, raw, chk).map(|_| raw.to_string()),
         Kind::Special(sp) => parse_special(sp, args, current),
     }
 }
@@ -158,6 +161,11 @@ fn proc_title_ok(s: &str) -> bool {
     }
     out.push_str(rest);
     !out.trim().is_empty()
+}
+
+/// `s` up to its first NUL.
+fn cstr(s: &str) -> &str {
+    s.split('\0').next().unwrap_or("")
 }
 
 /// The flags of `shutdown-on-sig*` in Redis's order, with their bits.
@@ -300,7 +308,10 @@ fn parse_special(sp: Sp, args: &[String], current: &str) -> Result<String, Strin
             }
         }
         Sp::NotifyKeyspaceEvents => notify_flags(&args[0]),
-        Sp::ShutdownOnSig => shutdown_flags(args),
+        Sp::ShutdownOnSig => {
+            let names: Vec<String> = args.iter().map(|a| cstr(a).to_string()).collect();
+            shutdown_flags(&names)
+        }
         Sp::Dir => {
             std::env::set_current_dir(&args[0]).map_err(|e| super::args::strerror(&e))?;
             Ok(current_dir())
