@@ -168,6 +168,8 @@ pub struct Client {
     obuf_soft_since: i64,
     /// Most query-buffer bytes in use since the cron last looked.
     query_peak: usize,
+    /// The last activity window the event loop counted this client in (see `idle`).
+    pub active_stamp: u32,
 }
 
 /// What one [`Client::write_output`] call left behind.
@@ -207,6 +209,7 @@ impl Client {
             queued_read: false,
             obuf_soft_since: 0,
             query_peak: 0,
+            active_stamp: 0,
         }
     }
 

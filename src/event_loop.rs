@@ -10,9 +10,9 @@ use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 
 use crate::client::{Client, ClientState, ReadOutcome, WriteOutcome};
+use crate::idle::{DOZE_STEP, Idle, MAX_DOZE_US};
 use crate::listen::{LISTENER_BASE, Listener, Listeners, bind_tcp, bind_unix};
 use crate::server::ServerState;
-use crate::spin::Spin;
 use crate::stream::Stream;
 
 const SIGNAL: Token = Token(usize::MAX - 1);
@@ -29,7 +29,7 @@ pub struct EventLoop {
     /// Clients with output to write before the loop sleeps.
     pending_writes: Vec<usize>,
     next_cron: Instant,
-    spin: Spin,
+    idle: Idle,
 }
 
 impl EventLoop {
@@ -71,7 +71,7 @@ impl EventLoop {
             pending_reads: Vec::new(),
             pending_writes: Vec::new(),
             next_cron: Instant::now(),
-            spin: Spin::new(),
+            idle: Idle::new(),
         })
     }
 
@@ -151,32 +151,43 @@ impl EventLoop {
     }
 
     /// Polls for events: at once when there is work carried over (`timeout` zero), otherwise
-    /// after spinning for a while if the loop has been busy (see [`Spin`]), then sleeping up to
-    /// `timeout`.
+    /// the way [`Idle`] plans when the loop has been busy (spin, then doze), then sleeping up
+    /// to `timeout`.
     fn wait(&mut self, events: &mut Events, timeout: Duration) -> io::Result<()> {
         if timeout.is_zero() {
             return self.poll.poll(events, Some(timeout));
         }
-        let spin = self.spin.start_idle().min(timeout);
-        if !spin.is_zero() {
-            let spin_us = spin.as_micros() as u64;
+        let plan = self.idle.start();
+        let spin_us = plan.spin.min(timeout).as_micros() as u64;
+        if spin_us > 0 {
             loop {
                 self.poll.poll(events, Some(Duration::ZERO))?;
                 if !events.is_empty() {
-                    self.spin.woke();
+                    self.idle.woke();
                     return Ok(());
                 }
-                if self.spin.idle_us() >= spin_us {
+                if self.idle.idle_us() >= spin_us {
                     break;
                 }
                 std::hint::spin_loop();
             }
         }
-        let slept = Duration::from_micros(self.spin.idle_us());
+        if plan.doze {
+            let limit = MAX_DOZE_US.min(timeout.as_micros() as u64);
+            while self.idle.idle_us() + DOZE_STEP.as_micros() as u64 <= limit {
+                std::thread::sleep(DOZE_STEP);
+                self.poll.poll(events, Some(Duration::ZERO))?;
+                if !events.is_empty() {
+                    self.idle.woke_from_doze(events.iter().count());
+                    return Ok(());
+                }
+            }
+        }
+        let slept = Duration::from_micros(self.idle.idle_us());
         self.poll
             .poll(events, Some(timeout.saturating_sub(slept)))?;
         if !events.is_empty() {
-            self.spin.woke();
+            self.idle.woke();
         }
         Ok(())
     }
@@ -272,6 +283,7 @@ impl EventLoop {
         let mut free = false;
         match c.read_input() {
             ReadOutcome::Data { n, full } => {
+                self.idle.client_active(&mut c.active_stamp);
                 self.srv.stats.net_input_bytes += n as u64;
                 self.srv.stats.reads_processed += 1;
                 if c.query_len() > self.srv.config.client_query_buffer_limit {

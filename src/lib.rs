@@ -26,6 +26,7 @@ pub mod db;
 pub mod error;
 pub mod event_loop;
 pub mod evict;
+pub mod idle;
 pub mod latency;
 pub mod latency_monitor;
 pub mod ldouble;
@@ -39,7 +40,6 @@ pub mod resp;
 pub mod server;
 pub mod sha1;
 pub mod slowlog;
-pub mod spin;
 pub mod stream;
 pub mod util;
 
