@@ -496,3 +496,47 @@ fn watch_sees_ltrim_and_setbit_as_redis() {
     assert_eq!(watch_then(&env, &mut c, "bm", &["SETBIT bm 3 1"]), RAN);
     assert_eq!(watch_then(&env, &mut c, "bm", &["SETBIT bm 3 0"]), ABORTED);
 }
+
+/// `rdb_changes_since_last_save` from INFO persistence.
+fn changes(c: &mut Conn) -> i64 {
+    let info = String::from_utf8_lossy(&c.cmd("INFO persistence")).into_owned();
+    info.lines()
+        .find_map(|l| l.strip_prefix("rdb_changes_since_last_save:"))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("rdb_changes_since_last_save")
+}
+
+#[test]
+fn stores_with_an_empty_result_touch_only_an_existing_destination() {
+    let (env, mut c) = start();
+    c.cmd("SADD s1 a");
+    c.cmd("SADD s2 b");
+    c.cmd("ZADD z1 1 a");
+    c.cmd("ZADD z2 1 b");
+    for store in [
+        "SINTERSTORE dst s1 s2",
+        "SINTERSTORE dst s1 nokey",
+        "SUNIONSTORE dst nokey",
+        "SDIFFSTORE dst s1 s1",
+        "ZUNIONSTORE dst 1 nokey",
+        "ZINTERSTORE dst 2 z1 z2",
+        "ZDIFFSTORE dst 1 nokey",
+        "ZRANGESTORE dst z1 5 10",
+        "SORT nokey STORE dst",
+    ] {
+        // No destination: nothing changes, WATCH does not fire, nothing is counted.
+        let before = changes(&mut c);
+        assert_eq!(watch_then(&env, &mut c, "dst", &[store]), RAN, "{store}");
+        assert_eq!(changes(&mut c), before, "{store}");
+        // An existing destination is deleted: a change.
+        c.cmd("SET dst x");
+        let before = changes(&mut c);
+        assert_eq!(
+            watch_then(&env, &mut c, "dst", &[store]),
+            ABORTED,
+            "{store}"
+        );
+        assert_eq!(changes(&mut c), before + 1, "{store}");
+        assert_eq!(c.cmd("EXISTS dst"), b":0\r\n", "{store}");
+    }
+}

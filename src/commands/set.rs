@@ -637,15 +637,22 @@ fn peek_set<'a>(db: &'a mut Db, key: &[u8], now: i64) -> Option<&'a mut Set> {
 }
 
 /// Stores a computed set at `dst` (replacing any value and TTL), or deletes `dst` when the result
-/// is empty; replies the cardinality.
-fn store(db: &mut Db, out: &mut Reply, dst: &[u8], s: Set) {
+/// is empty; replies the cardinality. False when nothing changed (an empty result and no `dst`).
+fn store(db: &mut Db, out: &mut Reply, dst: &[u8], s: Set) -> bool {
     let n = s.len();
+    out.int(n as i64);
     if n > 0 {
         db.set(dst, Value::Set(Box::new(s)));
+        true
     } else {
-        db.remove(dst);
+        db.remove(dst).is_some()
     }
-    out.int(n as i64);
+}
+
+/// A *STORE that found nothing to store and no destination to delete: like Redis, it is not
+/// counted, signalled nor propagated.
+pub fn store_unchanged(srv: &mut crate::server::ServerState) {
+    srv.write_effect = crate::server::WriteEffect::Nothing;
 }
 
 /// Redis's `sinterGenericCommand` over the `n` keys from `args[first]`.
@@ -670,8 +677,10 @@ fn inter_keys(
             Inter::Members => out.set(0),
             Inter::Card(_) => out.int(0),
             Inter::Store(dst) => {
-                db.remove(dst);
                 out.int(0);
+                if db.remove(dst).is_none() {
+                    store_unchanged(ctx.srv);
+                }
             }
         }
         return Ok(());
@@ -718,7 +727,9 @@ fn inter_keys(
             acc.each(|m| {
                 res.add_member(m, max);
             });
-            store(db, out, dst, res);
+            if !store(db, out, dst, res) {
+                store_unchanged(ctx.srv);
+            }
         }
     }
     Ok(())
@@ -826,7 +837,11 @@ fn union_diff(ctx: &mut Ctx<'_>, args: &Args<'_>, first: usize, diff: bool) -> C
         }
     }
     match dst {
-        Some(dst) => store(db, out, dst, res),
+        Some(dst) => {
+            if !store(db, out, dst, res) {
+                store_unchanged(ctx.srv);
+            }
+        }
         None => {
             out.set(res.len());
             res.each(|m| bulk_member(out, m));

@@ -388,12 +388,12 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
                     l.push_back(v.as_deref().unwrap_or(b""));
                 }
             }
+            out.int(outlen as i64);
             if outlen > 0 {
                 db.set(dst, Value::List(Box::new(l)));
-            } else {
-                db.remove(dst);
+            } else if db.remove(dst).is_none() {
+                crate::commands::set::store_unchanged(ctx.srv);
             }
-            out.int(outlen as i64);
         }
     }
     Ok(())

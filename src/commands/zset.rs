@@ -1299,8 +1299,10 @@ fn zrange_generic(
             _ => Vec::new(),
         };
         if picked.is_empty() {
-            db.remove(dst);
             out.int(0);
+            if db.remove(dst).is_none() {
+                crate::commands::set::store_unchanged(ctx.srv);
+            }
         } else {
             let count = picked.len();
             // Redis adds the results one by one to a listpack (except a rank range longer than
@@ -1895,8 +1897,10 @@ fn setop_generic(
         let key = &args[d];
         let (db, out) = ctx.db_out();
         if result.is_empty() {
-            db.remove(key);
             out.int(0);
+            if db.remove(key).is_none() {
+                crate::commands::set::store_unchanged(ctx.srv);
+            }
         } else {
             let n = result.len();
             db.set(key, Value::ZSet(Box::new(ZSet::from_vec(result, lim))));
