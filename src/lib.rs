@@ -22,6 +22,7 @@ pub mod command;
 pub mod commands;
 pub mod config;
 pub mod crash;
+pub mod daemon;
 pub mod db;
 pub mod error;
 pub mod event_loop;

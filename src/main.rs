@@ -49,6 +49,11 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ferrokv::crash::install();
+    let supervised = ferrokv::daemon::supervise(&config);
+    let background = ferrokv::daemon::wants_background(&config, supervised);
+    if background {
+        ferrokv::daemon::daemonize();
+    }
     log::warn!("oO0OoO0OoO0Oo ferrokv is starting oO0OoO0OoO0Oo");
     log::warn!(
         "ferrokv version={} (Redis {} compatible), pid={}, just started",
@@ -64,16 +69,9 @@ fn main() -> ExitCode {
         log::warn!("Configuration loaded");
     }
     config.apply_at_start();
-    let pidfile = config
-        .get(b"pidfile")
-        .into_iter()
-        .next()
-        .map(|(_, v)| v)
-        .filter(|v| !v.is_empty());
-    if let Some(p) = &pidfile
-        && let Err(e) = std::fs::write(p, format!("{}\n", std::process::id()))
-    {
-        log::warn!("Failed to write PID file: {e}");
+    let pidfile = ferrokv::daemon::pid_file(&config, background);
+    if let Some(p) = &pidfile {
+        ferrokv::daemon::write_pid_file(p);
     }
     let srv = ServerState::new(config);
     let mut ev = match EventLoop::new(srv) {
@@ -94,6 +92,8 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     log::info!("Ready to accept connections on port {}", ev.srv.port);
+    ferrokv::daemon::notify("STATUS=Ready to accept connections\n");
+    ferrokv::daemon::notify("READY=1\n");
     if let Err(e) = ev.run() {
         log::warn!("Event loop failed: {e}");
         return ExitCode::FAILURE;

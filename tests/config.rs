@@ -892,8 +892,8 @@ fn start_log(args: &[&str]) -> Vec<String> {
 #[test]
 fn ignored_directives_warned_once() {
     let lines = start_log(&[
-        "--daemonize",
-        "yes",
+        "--acllog-max-len",
+        "64",
         "--tcp-backlog",
         "511",
         "--user",
@@ -907,7 +907,7 @@ fn ignored_directives_warned_once() {
     assert_eq!(warned.len(), 1, "{lines:#?}");
     assert!(
         warned[0].ends_with(
-            " # Config directives accepted but not acted on by ferrokv (shown by CONFIG GET only): daemonize, user"
+            " # Config directives accepted but not acted on by ferrokv (shown by CONFIG GET only): acllog-max-len, user"
         ),
         "{}",
         warned[0]

@@ -203,3 +203,112 @@ fn shutdown_abort_cancels_a_signal() {
     assert!(srv.wait_exit(Duration::from_secs(10)).is_some());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A scratch directory for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ferrokv-process-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Polls `f` every 20 ms for up to 5 s.
+fn eventually<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    for _ in 0..250 {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+#[test]
+fn daemonize_forks_into_the_background_with_a_pid_file() {
+    let dir = scratch("daemon");
+    let pidfile = dir.join("ferrokv.pid");
+    let log = dir.join("ferrokv.log");
+    let port = free_port();
+    // The command returns at once: its parent process exits, the server goes on.
+    let status = Command::new(env!("CARGO_BIN_EXE_ferrokv"))
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ])
+        .args(["--daemonize", "yes", "--dir", dir.to_str().unwrap()])
+        .args(["--pidfile", pidfile.to_str().unwrap()])
+        .args(["--logfile", log.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let pid: u32 = eventually(|| std::fs::read_to_string(&pidfile).ok()?.trim().parse().ok())
+        .expect("pid file");
+    let mut c = eventually(|| std::net::TcpStream::connect(("127.0.0.1", port)).ok())
+        .map(|_| Conn::new(port))
+        .expect("daemon listening");
+    assert_eq!(c.cmd("PING"), b"+PONG\r\n");
+    // The daemon is its own session leader, in the pid file, and says so in INFO.
+    let info = String::from_utf8_lossy(&c.cmd("INFO server")).into_owned();
+    assert!(info.contains(&format!("process_id:{pid}\r\n")), "{info}");
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit(") ").next().unwrap().split(' ').collect();
+    assert_eq!(fields[3], pid.to_string(), "session id of {stat}");
+    assert_eq!(
+        c.cmd("CONFIG GET daemonize"),
+        b"*2\r\n$9\r\ndaemonize\r\n$3\r\nyes\r\n"
+    );
+    // SHUTDOWN stops it and removes the pid file.
+    c.send(b"SHUTDOWN NOSAVE\r\n");
+    assert_eq!(c.read_to_close(), b"");
+    assert!(
+        eventually(|| (!std::path::Path::new(&format!("/proc/{pid}")).exists()).then_some(()))
+            .is_some()
+    );
+    assert!(!pidfile.exists());
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("Ready to accept connections"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn supervised_systemd_reports_readiness_and_stopping() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = scratch("systemd");
+    let sock_path = dir.join("notify.sock");
+    let sock = UnixDatagram::bind(&sock_path).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let port = free_port();
+    // daemonize is ignored under a supervisor: the server stays in the foreground.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferrokv"))
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ])
+        .args(["--supervised", "systemd", "--daemonize", "yes"])
+        .env("NOTIFY_SOCKET", &sock_path)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let recv = || {
+        let mut buf = [0u8; 256];
+        let n = sock.recv(&mut buf).expect("a notification");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    assert_eq!(recv(), "STATUS=Redis is loading...\n");
+    assert_eq!(recv(), "STATUS=Ready to accept connections\n");
+    assert_eq!(recv(), "READY=1\n");
+    let mut c = Conn::new(port);
+    c.send(b"SHUTDOWN NOSAVE\r\n");
+    assert_eq!(recv(), "STOPPING=1\n");
+    assert_eq!(c.read_to_close(), b"");
+    assert!(child.wait().unwrap().success());
+    let _ = std::fs::remove_dir_all(&dir);
+}

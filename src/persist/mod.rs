@@ -459,15 +459,18 @@ pub struct ShutdownFlags {
 /// given: the server keeps running.
 pub fn prepare_shutdown(srv: &mut ServerState, f: ShutdownFlags) -> Result<(), Logged> {
     log::warn!("User requested shutdown...");
+    crate::daemon::notify("STOPPING=1\n");
     kill_child(srv);
     aof::flush_for_shutdown(srv);
     if (!save_points(&srv.config.save).is_empty() && !f.nosave) || f.save {
         log::info!("Saving the final RDB snapshot before exiting.");
+        crate::daemon::notify("STATUS=Saving the final RDB snapshot\n");
         if save(srv).is_err() {
             if f.force {
                 log::warn!("Error trying to save the DB. Exit anyway.");
             } else {
                 log::warn!("Error trying to save the DB, can't exit.");
+                crate::daemon::notify("STATUS=Error trying to save the DB, can't exit.\n");
                 log::warn!(
                     "Errors trying to shut down the server. Check the logs for more information."
                 );
