@@ -326,6 +326,24 @@ fn read_set<'a>(db: &'a mut Db, key: &[u8], now: i64) -> Result<Option<&'a Set>,
     }
 }
 
+/// [`read_set`] for a command that looks members up or picks random ones: like Redis's dict
+/// lookups, each of its `lookups` moves a resizing hash table one rehash step on.
+fn read_set_stepping<'a>(
+    db: &'a mut Db,
+    key: &[u8],
+    now: i64,
+    lookups: usize,
+) -> Result<Option<&'a Set>, CmdError> {
+    match db.lookup_read(key, now) {
+        None => Ok(None),
+        Some(e) => {
+            let s = e.as_set_mut()?;
+            s.rehash_steps(lookups);
+            Ok(Some(s))
+        }
+    }
+}
+
 /// The selected db, the server's RNG and the reply buffer, borrowed together.
 fn db_rng_out<'c>(ctx: &'c mut Ctx<'_>) -> (&'c mut Db, &'c mut Rng, &'c mut Reply) {
     let idx = ctx.client.db;
@@ -404,7 +422,7 @@ fn smembers(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn sismember(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    let found = read_set(db, &args[1], now)?.is_some_and(|s| s.contains(&args[2]));
+    let found = read_set_stepping(db, &args[1], now, 1)?.is_some_and(|s| s.contains(&args[2]));
     out.int(found as i64);
     Ok(())
 }
@@ -412,7 +430,7 @@ fn sismember(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn smismember(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    let s = read_set(db, &args[1], now)?;
+    let s = read_set_stepping(db, &args[1], now, args.len() - 2)?;
     out.array(args.len() - 2);
     for m in args.iter_from(2) {
         out.int(s.is_some_and(|s| s.contains(m)) as i64);
@@ -519,7 +537,7 @@ fn srandmember(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     let now = ctx.now_ms;
     let (db, rng, out) = db_rng_out(ctx);
-    match read_set(db, &args[1], now)?.and_then(|s| s.random(rng)) {
+    match read_set_stepping(db, &args[1], now, 1)?.and_then(|s| s.random(rng)) {
         Some(m) => bulk_member(out, m),
         None => out.null(),
     }
@@ -535,7 +553,8 @@ fn srandmember_count(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     let now = ctx.now_ms;
     let (db, rng, out) = db_rng_out(ctx);
-    let Some(s) = read_set(db, &args[1], now)? else {
+    let steps = l.unsigned_abs().min(1000) as usize;
+    let Some(s) = read_set_stepping(db, &args[1], now, steps)? else {
         out.array(0);
         return Ok(());
     };

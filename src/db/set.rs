@@ -101,6 +101,16 @@ impl Set {
         }
     }
 
+    /// Moves a resizing hash table up to `n` rehash steps on (nothing for the compact
+    /// encodings).
+    pub fn rehash_steps(&mut self, n: usize) {
+        if let Set::Table(t) = self
+            && t.is_rehashing()
+        {
+            t.rehash_steps(n);
+        }
+    }
+
     pub fn contains(&self, m: &[u8]) -> bool {
         match self {
             Set::Ints(s) => parse_i64(m).is_some_and(|v| s.contains(v)),
