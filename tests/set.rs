@@ -865,3 +865,29 @@ fn resp3_forms() {
     check_unordered(&mut c, "SMEMBERS h", b'~', &["a", "b"]);
     check_unordered(&mut c, "SUNION h", b'~', &["a", "b"]);
 }
+
+#[test]
+fn reads_finish_a_rehash_that_deletions_started() {
+    // The oracle needs `enable-debug-command yes` for DEBUG HTSTATS-KEY.
+    let (_t, mut c) = start_target_with("SET_ORACLE_PORT", &["--enable-debug-command", "yes"]);
+    let members: Vec<String> = (0..5000).map(|i| format!("m{i}")).collect();
+    let mut sadd: Vec<&[u8]> = vec![b"SADD", b"myset"];
+    sadd.extend(members.iter().map(|m| m.as_bytes()));
+    assert_eq!(c.cmd_args(&sadd), b":5000\r\n");
+    // Deleting all but 10 starts shrinking the table.
+    let mut srem: Vec<&[u8]> = vec![b"SREM", b"myset"];
+    srem.extend(members[..4990].iter().map(|m| m.as_bytes()));
+    assert_eq!(c.cmd_args(&srem), b":4990\r\n");
+    let rehashing = |c: &mut Conn| {
+        String::from_utf8_lossy(&c.cmd("DEBUG HTSTATS-KEY myset")).contains("rehashing target")
+    };
+    assert!(rehashing(&mut c));
+    // Lookups alone carry the rehash to its end, as in Redis.
+    let mut reads = 0;
+    while rehashing(&mut c) {
+        assert_eq!(c.cmd("SISMEMBER myset m4999"), b":1\r\n");
+        reads += 1;
+        assert!(reads < 2000, "still rehashing after {reads} reads");
+    }
+    assert_eq!(c.cmd("SCARD myset"), b":10\r\n");
+}
