@@ -30,6 +30,15 @@ pub fn free_port() -> u16 {
     }
 }
 
+/// Ready means answering (any reply: PONG, NOAUTH, ...): a listening socket alone is not
+/// enough on this VM, where a connection made in the first moments of a new listener is now
+/// and then reset.
+fn answers_ping(mut s: TcpStream) -> bool {
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut buf = [0u8; 1];
+    s.write_all(b"PING\r\n").is_ok() && matches!(s.read(&mut buf), Ok(1))
+}
+
 impl Server {
     /// Starts ferrokv with `--port <free> --bind 127.0.0.1` plus `extra` arguments.
     pub fn start(extra: &[&str]) -> Server {
@@ -63,6 +72,7 @@ impl Server {
                 // (TCP simultaneous open): only a different local port means a listener.
                 if let Ok(s) = TcpStream::connect(("127.0.0.1", port))
                     && s.local_addr().map(|a| a.port()).ok() != Some(port)
+                    && answers_ping(s)
                 {
                     return Server { port, child, dir };
                 }
