@@ -339,7 +339,7 @@ pub fn handle_ready(srv: &mut ServerState) {
                     if matches!(cmd.name, "blmove" | "brpoplpush") {
                         touch(srv, db, args.get(2));
                     }
-                    srv.stats.dirty += 1;
+                    srv.stats.dirty += srv.dirty_n.take().unwrap_or(1);
                     crate::persist::propagate::take_expired(srv);
                     if matches!(cmd.name, "blmove") {
                         // Served BLMOVE goes out with Redis's own lowercase sides.
@@ -697,7 +697,11 @@ fn serve_lmpop(ctx: &mut Ctx<'_>, args: &Args<'_>, key: &[u8]) -> Result<bool, C
     let (_, _, front, count) = mpop_options(args, (b"left", b"right"))?;
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    pop_first(db, now, std::iter::once(key), front, count as usize, out)
+    let popped = pop_first(db, now, std::iter::once(key), front, count as usize, out)?;
+    if let Some(n) = popped {
+        ctx.changes(n as u64);
+    }
+    Ok(popped.is_some())
 }
 
 /// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count].

@@ -135,6 +135,10 @@ pub struct ServerState {
     /// Set by a write command's handler when it changed less than its success says (see
     /// [`WriteEffect`]); the dispatcher reads and resets it after each command.
     pub write_effect: WriteEffect,
+    /// How many changes a write made when not one (Redis's `server.dirty += n`: MSET counts its
+    /// keys, SADD the members added, FLUSHDB the keys removed); set by the handler, read and
+    /// reset by the dispatcher. It only feeds the change counter (save points, INFO).
+    pub dirty_n: Option<u64>,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
     pub slowlog: crate::slowlog::SlowLog,
@@ -200,6 +204,7 @@ impl ServerState {
             shutdown_asap: None,
             in_exec: false,
             write_effect: WriteEffect::Changed,
+            dirty_n: None,
             active_expire: true,
             slowlog: Default::default(),
             latency: Vec::new(),

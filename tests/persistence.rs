@@ -921,3 +921,85 @@ fn aof_annotations_are_skipped() {
     let mut c = srv.connect();
     assert_eq!(c.cmd("MGET foo foo2"), b"*2\r\n$3\r\nbar\r\n$4\r\nbar2\r\n");
 }
+
+#[test]
+fn change_counter_counts_like_redis() {
+    // Each write adds what Redis 7.0.15 adds to `rdb_changes_since_last_save` (recorded with
+    // redis-server --save ""): one per key, field, member or element changed, none for a write
+    // that changed nothing.
+    let srv = Server::start(&["--save", ""]);
+    let mut c = srv.connect();
+    let changes = |c: &mut Conn| -> i64 {
+        let info = String::from_utf8_lossy(&c.cmd("INFO persistence")).into_owned();
+        info.lines()
+            .find_map(|l| l.strip_prefix("rdb_changes_since_last_save:"))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("rdb_changes_since_last_save")
+    };
+    let steps: &[(&str, i64)] = &[
+        ("SET a 1", 1),
+        ("MSET a 1 b 2 c 3", 3),
+        ("MSETNX x 1 y 2", 2),
+        ("INCR a", 1),
+        ("APPEND a xx", 1),
+        ("DEL a b c", 3),
+        ("HSET h f1 v1 f2 v2 f3 v3", 3),
+        ("HMSET h f1 v1 f4 v4", 2),
+        ("HSETNX h f9 v", 1),
+        ("HDEL h f1 f2 nope", 2),
+        ("SADD s a b c d", 4),
+        ("SREM s a b zz", 2),
+        ("SPOP s 2", 2),
+        ("SMOVE s t c", 0),
+        ("LPUSH l a b c d", 4),
+        ("RPUSH l e f", 2),
+        ("LPOP l 2", 2),
+        ("RPOP l", 1),
+        ("LREM l 0 a", 1),
+        ("LSET l 0 z", 1),
+        ("LINSERT l BEFORE z y", 1),
+        ("LTRIM l 0 0", 2),
+        ("ZADD z 1 a 2 b 3 c", 3),
+        ("ZADD z 5 a 6 d", 2),
+        ("ZINCRBY z 1 a", 1),
+        ("ZREM z a b zz", 2),
+        ("ZPOPMIN z 2", 2),
+        ("ZREMRANGEBYRANK z 0 -1", 0),
+        ("SINTERSTORE d s t", 0),
+        ("EXPIRE x 100", 1),
+        ("FLUSHDB", 4),
+        ("SET k v", 1),
+        ("FLUSHALL", 1),
+        ("SETBIT bm 7 1", 1),
+        ("BITFIELD bm SET u8 0 5 SET u8 8 6", 2),
+        ("RPUSH l2 a b c", 3),
+        ("LPOP l2 0", 0),
+        ("LPOP nol 2", 0),
+        ("SADD s2 a b c", 3),
+        ("SPOP s2 0", 0),
+        ("SPOP nos 3", 0),
+        ("ZADD z2 1 a 2 b", 2),
+        ("ZINCRBY z2 0 a", 0),
+        ("ZADD z2 1 a", 0),
+        ("ZADD z2 CH 1 a 3 b", 1),
+        ("SMOVE s2 s2 a", 0),
+        ("SMOVE s2 s3 a", 2),
+        ("HSET h2 f v", 1),
+        ("HSET h2 f v", 1),
+        ("LPUSHX nol a b", 0),
+        ("LMPOP 2 nol l2 LEFT COUNT 5", 3),
+        ("RPUSH l3 a b c", 3),
+        ("BLPOP l3 0", 1),
+        ("ZADD z3 1 a 2 b 3 c", 3),
+        ("ZMPOP 1 z3 MIN COUNT 2", 2),
+        ("BZPOPMIN z3 0", 1),
+        ("DEL nokey nokey2", 0),
+        ("MSET k1 v k1 w", 2),
+        ("FLUSHDB", 7),
+    ];
+    for (cmd, want) in steps {
+        let before = changes(&mut c);
+        c.cmd(cmd);
+        assert_eq!(changes(&mut c) - before, *want, "{cmd}");
+    }
+}

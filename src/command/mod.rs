@@ -305,6 +305,11 @@ impl<'a> Ctx<'a> {
         (self.srv.db_mut(idx), &mut *self.out)
     }
 
+    /// The write made `n` changes rather than one (see `ServerState::dirty_n`).
+    pub fn changes(&mut self, n: u64) {
+        self.srv.dirty_n = Some(n);
+    }
+
     pub fn db(&mut self) -> &mut Db {
         let idx = self.client.db;
         self.srv.db_mut(idx)
@@ -538,6 +543,7 @@ pub fn call(
     // A command that blocked is counted now, as Redis 7.0 does; its reply comes when served.
     account(srv, client, cmd, args, usec, now_ms);
     let effect = std::mem::take(&mut srv.write_effect);
+    let changes = srv.dirty_n.take().unwrap_or(1);
     match res {
         _ if client.blocked => {}
         Err(e) => {
@@ -552,7 +558,9 @@ pub fn call(
                 crate::blocking::after_write(srv, client.db, cmd, args, reply, pre, effect);
             }
             if matches!(effect, WriteEffect::Changed | WriteEffect::FirstKeyOnly) {
-                srv.stats.dirty += 1;
+                if !crate::persist::propagate::no_change(cmd.name, args, reply) {
+                    srv.stats.dirty += changes;
+                }
                 crate::blocking::propagate(srv, client.db, cmd, args, reply, now_ms);
             }
         }

@@ -198,7 +198,7 @@ fn count_changes(srv: &mut ServerState, changes: u64) {
     if changes == 0 {
         srv.write_effect = crate::server::WriteEffect::Nothing;
     } else if !obeying(srv) {
-        srv.stats.dirty += changes - 1;
+        srv.dirty_n = Some(changes);
     }
 }
 

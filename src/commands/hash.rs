@@ -286,6 +286,7 @@ fn hset_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, name: &'static str) -> CmdRe
     } else {
         out.int(added);
     }
+    ctx.changes((args.len() / 2 - 1) as u64);
     Ok(())
 }
 
@@ -412,6 +413,7 @@ fn hdel(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         db.remove(&args[1]);
     }
     out.int(deleted);
+    ctx.changes(deleted as u64);
     Ok(())
 }
 

@@ -333,6 +333,7 @@ fn del(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
     }
     out.int(n);
+    ctx.changes(n as u64);
     Ok(())
 }
 

@@ -352,6 +352,7 @@ fn push_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, front: bool, existing_only: 
         l.push(v, front);
     }
     out.int(l.len() as i64);
+    ctx.changes(args.len() as u64 - 2);
     Ok(())
 }
 
@@ -371,13 +372,14 @@ fn rpushx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     push_generic(ctx, args, false, true)
 }
 
-/// Pops up to `count` elements from one end of `l` into a bulk array.
-fn pop_range_reply(l: &mut List, front: bool, count: usize, out: &mut Reply) {
+/// Pops up to `count` elements from one end of `l` into a bulk array; returns how many.
+fn pop_range_reply(l: &mut List, front: bool, count: usize, out: &mut Reply) -> usize {
     let n = count.min(l.len());
     out.array(n);
     for _ in 0..n {
         l.pop_elem(front, |e| bulk_elem(out, e));
     }
+    n
 }
 
 /// LPOP/RPOP key [count].
@@ -403,14 +405,20 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, front: bool, name: &str) -> C
         }
         return Ok(());
     };
-    match count {
+    let popped = match count {
         None => {
             l.pop_elem(front, |e| bulk_elem(out, e));
+            1
         }
         Some(c) => pop_range_reply(l, front, c as usize, out),
-    }
+    };
     let empty = l.is_empty();
     remove_if_empty(db, &args[1], empty);
+    match popped {
+        // A count of 0 pops nothing: Redis neither signals nor propagates it.
+        0 => crate::commands::set::store_unchanged(ctx.srv),
+        n => ctx.changes(n as u64),
+    }
     Ok(())
 }
 
@@ -545,6 +553,7 @@ fn lrem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let empty = l.is_empty();
     remove_if_empty(db, &args[1], empty);
     out.int(removed as i64);
+    ctx.changes(removed as u64);
     Ok(())
 }
 
@@ -556,12 +565,14 @@ fn ltrim(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     // Redis signals the key even when nothing was removed, but counts and propagates only
     // what was removed; a missing key is not touched at all.
     let mut effect = crate::server::WriteEffect::Nothing;
+    let mut removed = 0;
     if let Some(l) = write_list(db, &args[1], now)? {
         let before = l.len();
         match clamp_range(start, end, l.len()) {
             Some((s, e)) => l.trim(s, e),
             None => l.clear(),
         }
+        removed = before - l.len();
         effect = if l.len() == before {
             crate::server::WriteEffect::SignalOnly
         } else {
@@ -572,6 +583,7 @@ fn ltrim(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     out.ok();
     ctx.srv.write_effect = effect;
+    ctx.changes(removed as u64);
     Ok(())
 }
 
@@ -753,15 +765,17 @@ fn lmpop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let count = count.unwrap_or(1) as usize;
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    if !pop_first(db, now, (2..where_idx).map(|k| &args[k]), front, count, out)? {
-        out.null_array();
+    match pop_first(db, now, (2..where_idx).map(|k| &args[k]), front, count, out)? {
+        Some(popped) => ctx.changes(popped as u64),
+        None => out.null_array(),
     }
     Ok(())
 }
 
 /// LMPOP's work, also what BLMPOP will do once a key has data: pops up to `count` elements
-/// from the first non-empty list among `keys`, replying `[key, [elements]]`. Returns false
-/// (nothing replied) when every key is absent; WRONGTYPE stops at the first non-list key.
+/// from the first non-empty list among `keys`, replying `[key, [elements]]`. Returns how many
+/// it popped, or None (nothing replied) when every key is absent; WRONGTYPE stops at the first
+/// non-list key.
 pub fn pop_first<'k>(
     db: &mut Db,
     now: i64,
@@ -769,17 +783,17 @@ pub fn pop_first<'k>(
     front: bool,
     count: usize,
     out: &mut Reply,
-) -> Result<bool, CmdError> {
+) -> Result<Option<usize>, CmdError> {
     for key in keys {
         let Some(l) = write_list(db, key, now)? else {
             continue;
         };
         out.array(2);
         out.bulk(key);
-        pop_range_reply(l, front, count, out);
+        let popped = pop_range_reply(l, front, count, out);
         let empty = l.is_empty();
         remove_if_empty(db, key, empty);
-        return Ok(true);
+        return Ok(Some(popped));
     }
-    Ok(false)
+    Ok(None)
 }

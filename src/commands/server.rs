@@ -467,19 +467,26 @@ fn flush_mode(args: &Args<'_>) -> CmdResult {
     }
 }
 
+/// FLUSHDB and FLUSHALL count the keys they removed as changes (none for empty databases),
+/// and are propagated even then, as Redis does.
 fn flushdb(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     flush_mode(args)?;
+    let removed = ctx.db().len();
     ctx.db().clear();
     ctx.out.ok();
+    ctx.changes(removed as u64);
     Ok(())
 }
 
 fn flushall(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     flush_mode(args)?;
+    let mut removed = 0;
     for db in &mut ctx.srv.dbs {
+        removed += db.len();
         db.clear();
     }
     ctx.out.ok();
+    ctx.changes(removed as u64);
     Ok(())
 }
 

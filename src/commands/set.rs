@@ -388,6 +388,7 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         added += s.add(m, max) as i64;
     }
     out.int(added);
+    ctx.changes(added as u64);
     Ok(())
 }
 
@@ -412,6 +413,7 @@ fn srem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         db.remove(&args[1]);
     }
     out.int(removed);
+    ctx.changes(removed as u64);
     Ok(())
 }
 
@@ -484,11 +486,13 @@ fn spop_count(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let (db, rng, out) = db_rng_out(ctx);
     let Some(e) = db.lookup_write(&args[1], now) else {
         out.set(0);
+        store_unchanged(ctx.srv);
         return Ok(());
     };
     let s = e.as_set_mut()?;
     if count == 0 {
         out.set(0);
+        store_unchanged(ctx.srv);
         return Ok(());
     }
     let size = s.len() as u64;
@@ -496,6 +500,7 @@ fn spop_count(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         // Everything: reply as a union of the set would, and delete the key.
         reply_whole(out, s, max);
         db.remove(&args[1]);
+        ctx.changes(size);
         return Ok(());
     }
     out.set(count as usize);
@@ -525,6 +530,7 @@ fn spop_count(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             *s = k;
         }
     }
+    ctx.changes(count);
     Ok(())
 }
 
@@ -607,6 +613,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let s = s.as_set_mut()?;
     if src == dst {
         out.int(s.contains(m) as i64);
+        store_unchanged(ctx.srv);
         return Ok(());
     }
     if !s.remove(m) {
@@ -617,7 +624,9 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let d = db.entry_or_insert(dst, now, || Value::Set(Box::new(Set::for_first(m))));
     let added = d.as_set_mut()?.add(m, max);
     out.int(1);
-    if !added {
+    if added {
+        ctx.changes(2);
+    } else {
         ctx.srv.write_effect = crate::server::WriteEffect::FirstKeyOnly;
     }
     Ok(())

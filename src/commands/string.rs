@@ -642,6 +642,7 @@ fn mset_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) -> CmdResult {
     } else {
         out.ok();
     }
+    ctx.changes((args.len() / 2) as u64);
     Ok(())
 }
 

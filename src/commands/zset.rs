@@ -1045,6 +1045,11 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, zincrby: bool) -> CmdResult 
     } else {
         out.int(if ch { added + updated } else { added });
     }
+    // Like Redis, a ZADD that added and updated nothing is neither signalled nor propagated.
+    match added + updated {
+        0 => crate::commands::set::store_unchanged(ctx.srv),
+        n => ctx.changes(n as u64),
+    }
     Ok(())
 }
 
@@ -1070,6 +1075,7 @@ fn zrem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     db.remove_if_empty(key);
     out.int(n);
+    ctx.changes(n as u64);
     Ok(())
 }
 
@@ -1383,6 +1389,7 @@ fn zremrange_generic(
     };
     db.remove_if_empty(key);
     out.int(n as i64);
+    ctx.changes(n as u64);
     Ok(())
 }
 
@@ -1485,6 +1492,7 @@ fn zpop_generic(
         z.remove_ranks(0, n - 1);
     }
     db.remove_if_empty(key);
+    ctx.changes(n as u64);
     Ok(())
 }
 
