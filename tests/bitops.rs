@@ -912,11 +912,7 @@ fn resp3_null_for_failed_overflow() {
 }
 
 fn changes(c: &mut Conn) -> i64 {
-    let info = String::from_utf8(c.cmd("INFO persistence")).expect("utf8");
-    info.lines()
-        .find_map(|l| l.strip_prefix("rdb_changes_since_last_save:"))
-        .and_then(|v| v.trim().parse().ok())
-        .expect("rdb_changes_since_last_save")
+    info_int(c, "persistence", "rdb_changes_since_last_save")
 }
 
 /// The change counter moves as Redis's: only for bits and fields that changed (or a key

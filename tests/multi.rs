@@ -499,11 +499,7 @@ fn watch_sees_ltrim_and_setbit_as_redis() {
 
 /// `rdb_changes_since_last_save` from INFO persistence.
 fn changes(c: &mut Conn) -> i64 {
-    let info = String::from_utf8_lossy(&c.cmd("INFO persistence")).into_owned();
-    info.lines()
-        .find_map(|l| l.strip_prefix("rdb_changes_since_last_save:"))
-        .and_then(|v| v.trim().parse().ok())
-        .expect("rdb_changes_since_last_save")
+    info_int(c, "persistence", "rdb_changes_since_last_save")
 }
 
 #[test]

@@ -929,13 +929,7 @@ fn change_counter_counts_like_redis() {
     // that changed nothing.
     let srv = Server::start(&["--save", ""]);
     let mut c = srv.connect();
-    let changes = |c: &mut Conn| -> i64 {
-        let info = String::from_utf8_lossy(&c.cmd("INFO persistence")).into_owned();
-        info.lines()
-            .find_map(|l| l.strip_prefix("rdb_changes_since_last_save:"))
-            .and_then(|v| v.trim().parse().ok())
-            .expect("rdb_changes_since_last_save")
-    };
+    let changes = |c: &mut Conn| common::info_int(c, "persistence", "rdb_changes_since_last_save");
     let steps: &[(&str, i64)] = &[
         ("SET a 1", 1),
         ("MSET a 1 b 2 c 3", 3),

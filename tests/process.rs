@@ -212,6 +212,20 @@ fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// The ferrokv command on `port` of 127.0.0.1, saving nothing, for a test to add to.
+fn ferrokv_on(port: u16) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ferrokv"));
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+    ]);
+    cmd
+}
+
 /// Polls `f` every 20 ms for up to 5 s.
 fn eventually<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
     for _ in 0..250 {
@@ -230,15 +244,7 @@ fn daemonize_forks_into_the_background_with_a_pid_file() {
     let log = dir.join("ferrokv.log");
     let port = free_port();
     // The command returns at once: its parent process exits, the server goes on.
-    let status = Command::new(env!("CARGO_BIN_EXE_ferrokv"))
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-        ])
+    let status = ferrokv_on(port)
         .args(["--daemonize", "yes", "--dir", dir.to_str().unwrap()])
         .args(["--pidfile", pidfile.to_str().unwrap()])
         .args(["--logfile", log.to_str().unwrap()])
@@ -283,15 +289,7 @@ fn supervised_systemd_reports_readiness_and_stopping() {
     sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let port = free_port();
     // daemonize is ignored under a supervisor: the server stays in the foreground.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ferrokv"))
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-        ])
+    let mut child = ferrokv_on(port)
         .args(["--supervised", "systemd", "--daemonize", "yes"])
         .env("NOTIFY_SOCKET", &sock_path)
         .stdout(std::process::Stdio::null())

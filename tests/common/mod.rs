@@ -291,3 +291,12 @@ pub fn check_args(c: &mut Conn, args: &[&[u8]], want: &[u8]) {
     let got = c.cmd_args(args);
     assert_eq!(show(&got), show(want), "reply to {args:?}");
 }
+
+/// An integer field of INFO `section` (e.g. `rdb_changes_since_last_save` of `persistence`).
+pub fn info_int(c: &mut Conn, section: &str, field: &str) -> i64 {
+    let info = String::from_utf8_lossy(&c.cmd(&format!("INFO {section}"))).into_owned();
+    info.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("INFO {section} has no integer {field}"))
+}
