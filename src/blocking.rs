@@ -458,7 +458,7 @@ pub fn client_unblock(srv: &mut ServerState, id: u64, error: bool) -> bool {
         true => End::Error(b"UNBLOCKED client unblocked via CLIENT UNBLOCK"),
         false => End::Unblocked,
     };
-    end_wait(srv, id, how)
+    end_wait(srv, id, how) || crate::replication::unblock_waiter(srv, id, error)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -780,6 +780,34 @@ pub fn before_sleep(srv: &mut ServerState) -> Vec<usize> {
     done
 }
 
+/// CLIENT UNBLOCK of a client in WAIT: it replies as if its timeout had come (the replicas
+/// that acknowledged so far), or the UNBLOCKED error. False if the client is not waiting.
+pub fn unblock_waiter(srv: &mut ServerState, id: u64, error: bool) -> bool {
+    let Some(i) = srv.repl.waiters.iter().position(|w| w.id == id) else {
+        return false;
+    };
+    let w = srv.repl.waiters.swap_remove(i);
+    let count = acked(srv, w.offset);
+    // Counted as a failed WAIT either way, the error in the error stats too, as Redis does.
+    const UNBLOCKED: &[u8] = b"UNBLOCKED client unblocked via CLIENT UNBLOCK";
+    if let Some(cmd) = srv.commands.lookup(b"wait") {
+        crate::command::count_failed(srv, cmd, error.then_some(UNBLOCKED));
+    }
+    if let Some(Some(c)) = srv.clients.get_mut(w.token)
+        && c.state.id == w.id
+    {
+        c.state.blocked = false;
+        if c.state.reply_mode == crate::client::ReplyMode::On {
+            match error {
+                true => c.reply.error(UNBLOCKED),
+                false => c.reply.int(count),
+            }
+        }
+        srv.blocking.resume_later(w.token, w.id);
+    }
+    true
+}
+
 /// Forgets a client's WAIT (it went away).
 fn forget_waiter(srv: &mut ServerState, id: u64) {
     srv.repl.waiters.retain(|w| w.id != id);

@@ -621,3 +621,40 @@ fn writes_that_change_nothing_are_not_propagated() {
     );
     r.expect_quiet(200);
 }
+
+#[test]
+fn client_unblock_ends_a_wait() {
+    // Replies and stats recorded from redis-server 7.0.15.
+    let srv = Server::start(&[]);
+    let mut a = srv.connect();
+    let mut b = srv.connect();
+    let id = String::from_utf8(a.cmd("CLIENT ID")).unwrap();
+    let id = id.trim_start_matches(':').trim_end();
+    assert_eq!(a.cmd("SET k v"), b"+OK\r\n");
+    // With no replica, WAIT 1 0 waits forever: CLIENT UNBLOCK ends it with the replicas
+    // counted so far, or with the UNBLOCKED error.
+    a.send(b"WAIT 1 0\r\n");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(b.cmd(&format!("CLIENT UNBLOCK {id}")), b":1\r\n");
+    assert_eq!(a.read_reply(), b":0\r\n");
+    a.send(b"WAIT 1 0\r\n");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(b.cmd(&format!("CLIENT UNBLOCK {id} ERROR")), b":1\r\n");
+    assert_eq!(
+        a.read_reply(),
+        b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
+    );
+    assert_eq!(b.cmd(&format!("CLIENT UNBLOCK {id}")), b":0\r\n");
+    let stats = String::from_utf8(b.cmd("INFO commandstats")).unwrap();
+    let wait = stats.lines().find(|l| l.starts_with("cmdstat_wait:"));
+    assert!(
+        wait.is_some_and(|l| l.ends_with(",rejected_calls=0,failed_calls=2")),
+        "{stats}"
+    );
+    let errors = String::from_utf8(b.cmd("INFO errorstats")).unwrap();
+    assert!(
+        errors.contains("errorstat_UNBLOCKED:count=1\r\n"),
+        "{errors}"
+    );
+    assert_eq!(common::info_int(&mut b, "clients", "blocked_clients"), 0);
+}
