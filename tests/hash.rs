@@ -873,3 +873,32 @@ fn encoding_default_limits() {
     check(&mut c, "HSET n x 1", b":1\r\n");
     check(&mut c, "OBJECT ENCODING n", ht);
 }
+
+#[test]
+fn reads_finish_a_rehash_that_deletions_started() {
+    // The oracle needs `enable-debug-command yes` for DEBUG HTSTATS-KEY.
+    let (_t, mut c) = start_target_with("HASH_ORACLE_PORT", &["--enable-debug-command", "yes"]);
+    let fields: Vec<String> = (0..5000).map(|i| format!("f{i}")).collect();
+    let mut hset: Vec<&[u8]> = vec![b"HSET", b"myh"];
+    for f in &fields {
+        hset.push(f.as_bytes());
+        hset.push(b"v");
+    }
+    assert_eq!(c.cmd_args(&hset), b":5000\r\n");
+    // Deleting all but 10 starts shrinking the table.
+    let mut hdel: Vec<&[u8]> = vec![b"HDEL", b"myh"];
+    hdel.extend(fields[..4990].iter().map(|f| f.as_bytes()));
+    assert_eq!(c.cmd_args(&hdel), b":4990\r\n");
+    let rehashing = |c: &mut Conn| {
+        String::from_utf8_lossy(&c.cmd("DEBUG HTSTATS-KEY myh")).contains("rehashing target")
+    };
+    assert!(rehashing(&mut c));
+    // Lookups alone carry the rehash to its end, as in Redis.
+    let mut reads = 0;
+    while rehashing(&mut c) {
+        assert_eq!(c.cmd("HGET myh f4999"), b"$1\r\nv\r\n");
+        reads += 1;
+        assert!(reads < 2000, "still rehashing after {reads} reads");
+    }
+    assert_eq!(c.cmd("HLEN myh"), b":10\r\n");
+}

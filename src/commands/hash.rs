@@ -256,6 +256,18 @@ fn read_hash<'a>(db: &'a mut Db, key: &[u8], now: i64) -> Result<Option<&'a Hash
     }
 }
 
+/// [`read_hash`] that moves a resizing table on (see [`Db::lookup_read_stepping`]).
+fn read_hash_stepping<'a>(
+    db: &'a mut Db,
+    key: &[u8],
+    now: i64,
+    lookups: usize,
+) -> Result<Option<&'a Hash>, CmdError> {
+    db.lookup_read_stepping(key, now, lookups)
+        .map(|e| e.as_hash())
+        .transpose()
+}
+
 /// The hash at `key` for writing, created empty if absent (Redis's
 /// `hashTypeLookupWriteOrCreate`).
 fn write_hash<'a>(db: &'a mut Db, key: &[u8], now: i64) -> Result<&'a mut Hash, CmdError> {
@@ -311,7 +323,7 @@ fn hsetnx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn hget(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    match read_hash(db, &args[1], now)?.and_then(|h| h.get(&args[2])) {
+    match read_hash_stepping(db, &args[1], now, 1)?.and_then(|h| h.get(&args[2])) {
         Some(v) => out.bulk(v),
         None => out.null(),
     }
@@ -321,7 +333,7 @@ fn hget(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn hmget(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    let h = read_hash(db, &args[1], now)?;
+    let h = read_hash_stepping(db, &args[1], now, args.len() - 2)?;
     out.array(args.len() - 2);
     for f in args.iter_from(2) {
         match h.and_then(|h| h.get(f)) {
@@ -377,7 +389,7 @@ fn hlen(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn hstrlen(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    let n = read_hash(db, &args[1], now)?
+    let n = read_hash_stepping(db, &args[1], now, 1)?
         .and_then(|h| h.get(&args[2]))
         .map_or(0, |v| v.len());
     out.int(n as i64);
@@ -387,7 +399,7 @@ fn hstrlen(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn hexists(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     let (db, out) = ctx.db_out();
-    let found = read_hash(db, &args[1], now)?.is_some_and(|h| h.contains(&args[2]));
+    let found = read_hash_stepping(db, &args[1], now, 1)?.is_some_and(|h| h.contains(&args[2]));
     out.int(found as i64);
     Ok(())
 }
@@ -517,7 +529,7 @@ fn hrandfield(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let now = ctx.now_ms;
     if args.len() < 3 {
         let (db, rng, out) = db_rng_out(ctx);
-        match read_hash(db, &args[1], now)?.and_then(|h| h.random_pair(rng)) {
+        match read_hash_stepping(db, &args[1], now, 1)?.and_then(|h| h.random_pair(rng)) {
             Some((k, _)) => out.bulk(k),
             None => out.null(),
         }
@@ -540,7 +552,8 @@ fn hrandfield(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         return Err(CmdError::msg("ERR value is out of range"));
     }
     let (db, rng, out) = db_rng_out(ctx);
-    let Some(h) = read_hash(db, &args[1], now)? else {
+    let steps = l.unsigned_abs().min(1000) as usize;
+    let Some(h) = read_hash_stepping(db, &args[1], now, steps)? else {
         out.array(0);
         return Ok(());
     };

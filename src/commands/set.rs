@@ -326,22 +326,16 @@ fn read_set<'a>(db: &'a mut Db, key: &[u8], now: i64) -> Result<Option<&'a Set>,
     }
 }
 
-/// [`read_set`] for a command that looks members up or picks random ones: like Redis's dict
-/// lookups, each of its `lookups` moves a resizing hash table one rehash step on.
+/// [`read_set`] that moves a resizing table on (see [`Db::lookup_read_stepping`]).
 fn read_set_stepping<'a>(
     db: &'a mut Db,
     key: &[u8],
     now: i64,
     lookups: usize,
 ) -> Result<Option<&'a Set>, CmdError> {
-    match db.lookup_read(key, now) {
-        None => Ok(None),
-        Some(e) => {
-            let s = e.as_set_mut()?;
-            s.rehash_steps(lookups);
-            Ok(Some(s))
-        }
-    }
+    db.lookup_read_stepping(key, now, lookups)
+        .map(|e| e.as_set())
+        .transpose()
 }
 
 /// The selected db, the server's RNG and the reply buffer, borrowed together.

@@ -95,6 +95,15 @@ impl Hash {
         }
     }
 
+    /// Moves a resizing hash table up to `n` rehash steps on (nothing for a listpack).
+    pub fn rehash_steps(&mut self, n: usize) {
+        if let Enc::Table(t) = &mut self.enc
+            && t.is_rehashing()
+        {
+            t.rehash_steps(n);
+        }
+    }
+
     pub fn contains(&self, field: &[u8]) -> bool {
         match &self.enc {
             Enc::Listpack(lp) => lp.find(field).is_some(),

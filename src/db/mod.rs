@@ -155,6 +155,24 @@ impl Db {
         }
     }
 
+    /// [`Db::lookup_read`] for a command that looks members or fields up (or picks random
+    /// ones): like Redis's dict lookups, each of its `lookups` moves a resizing set or hash
+    /// table one rehash step on.
+    pub fn lookup_read_stepping(
+        &mut self,
+        key: &[u8],
+        now: i64,
+        lookups: usize,
+    ) -> Option<&mut Entry> {
+        let e = self.lookup_read(key, now)?;
+        match &mut e.value {
+            Value::Set(s) => s.rehash_steps(lookups),
+            Value::Hash(h) => h.rehash_steps(lookups),
+            _ => {}
+        }
+        Some(e)
+    }
+
     /// Looks `key` up for writing (no hit/miss stats).
     pub fn lookup_write(&mut self, key: &[u8], now: i64) -> Option<&mut Entry> {
         self.expire_if_needed(key, now);
