@@ -11,30 +11,21 @@ pub const DEFAULT_PID_FILE: &str = "/var/run/redis.pid";
 /// Set once supervision by systemd is established: status messages go to `NOTIFY_SOCKET`.
 static SYSTEMD: AtomicBool = AtomicBool::new(false);
 
-fn value(config: &Config, name: &str) -> String {
-    config
-        .get(name.as_bytes())
-        .into_iter()
-        .next()
-        .map(|(_, v)| v)
-        .unwrap_or_default()
-}
-
 /// Redis's `redisIsSupervised`: resolves `supervised auto` from the environment, sets up
 /// upstart (stops itself with SIGSTOP to signal readiness) or systemd supervision, and says
 /// whether the server is supervised (then it never daemonizes).
 pub fn supervise(config: &Config) -> bool {
-    let mut mode = value(config, "supervised");
+    let mut mode = config.val("supervised");
     if mode == "auto" {
         if std::env::var_os("UPSTART_JOB").is_some() {
             log::debug!("Upstart supervision detected.");
-            mode = "upstart".into();
+            mode = "upstart";
         } else if std::env::var_os("NOTIFY_SOCKET").is_some() {
             log::debug!("Systemd supervision detected.");
-            mode = "systemd".into();
+            mode = "systemd";
         }
     }
-    match mode.as_str() {
+    match mode {
         "upstart" => {
             if std::env::var_os("UPSTART_JOB").is_none() {
                 log::warn!("upstart supervision requested, but UPSTART_JOB not found!");
@@ -62,7 +53,7 @@ pub fn supervise(config: &Config) -> bool {
 
 /// Whether `daemonize yes` asks for the background (a supervised server stays in front).
 pub fn wants_background(config: &Config, supervised: bool) -> bool {
-    value(config, "daemonize") == "yes" && !supervised
+    config.val("daemonize") == "yes" && !supervised
 }
 
 /// Redis's `daemonize`: the parent exits, the child starts a new session with its standard
@@ -97,9 +88,9 @@ pub fn daemonize() {
 
 /// The PID file to write, if any: `pidfile`, or [`DEFAULT_PID_FILE`] for a daemon without one.
 pub fn pid_file(config: &Config, background: bool) -> Option<String> {
-    let path = value(config, "pidfile");
+    let path = config.val("pidfile");
     match (path.is_empty(), background) {
-        (false, _) => Some(path),
+        (false, _) => Some(path.to_string()),
         (true, true) => Some(DEFAULT_PID_FILE.to_string()),
         (true, false) => None,
     }

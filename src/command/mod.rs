@@ -310,6 +310,12 @@ impl<'a> Ctx<'a> {
         self.srv.dirty_n = Some(n);
     }
 
+    /// The write changed nothing: like Redis, it is not counted, signalled nor propagated
+    /// (`WriteEffect::Nothing`).
+    pub fn unchanged(&mut self) {
+        self.srv.write_effect = crate::server::WriteEffect::Nothing;
+    }
+
     pub fn db(&mut self) -> &mut Db {
         let idx = self.client.db;
         self.srv.db_mut(idx)
@@ -543,7 +549,7 @@ pub fn call(
     // A command that blocked is counted now, as Redis 7.0 does; its reply comes when served.
     account(srv, client, cmd, args, usec, now_ms);
     let effect = std::mem::take(&mut srv.write_effect);
-    let changes = srv.dirty_n.take().unwrap_or(1);
+    let changes = srv.dirty_n.take();
     match res {
         _ if client.blocked => {}
         Err(e) => {
@@ -558,9 +564,10 @@ pub fn call(
                 crate::blocking::after_write(srv, client.db, cmd, args, reply, pre, effect);
             }
             if matches!(effect, WriteEffect::Changed | WriteEffect::FirstKeyOnly) {
-                if !crate::persist::propagate::no_change(cmd.name, args, reply) {
-                    srv.stats.dirty += changes;
-                }
+                // The handler's own count, else one unless the reply says nothing changed.
+                srv.stats.dirty += changes.unwrap_or_else(|| {
+                    !crate::persist::propagate::no_change(cmd.name, args, reply) as u64
+                });
                 crate::blocking::propagate(srv, client.db, cmd, args, reply, now_ms);
             }
         }

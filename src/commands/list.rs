@@ -416,7 +416,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, front: bool, name: &str) -> C
     remove_if_empty(db, &args[1], empty);
     match popped {
         // A count of 0 pops nothing: Redis neither signals nor propagates it.
-        0 => crate::commands::set::store_unchanged(ctx.srv),
+        0 => ctx.unchanged(),
         n => ctx.changes(n as u64),
     }
     Ok(())

@@ -480,13 +480,13 @@ fn spop_count(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let (db, rng, out) = db_rng_out(ctx);
     let Some(e) = db.lookup_write(&args[1], now) else {
         out.set(0);
-        store_unchanged(ctx.srv);
+        ctx.unchanged();
         return Ok(());
     };
     let s = e.as_set_mut()?;
     if count == 0 {
         out.set(0);
-        store_unchanged(ctx.srv);
+        ctx.unchanged();
         return Ok(());
     }
     let size = s.len() as u64;
@@ -607,7 +607,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let s = s.as_set_mut()?;
     if src == dst {
         out.int(s.contains(m) as i64);
-        store_unchanged(ctx.srv);
+        ctx.unchanged();
         return Ok(());
     }
     if !s.remove(m) {
@@ -671,12 +671,6 @@ fn store(db: &mut Db, out: &mut Reply, dst: &[u8], s: Set) -> bool {
     }
 }
 
-/// A *STORE that found nothing to store and no destination to delete: like Redis, it is not
-/// counted, signalled nor propagated.
-pub fn store_unchanged(srv: &mut crate::server::ServerState) {
-    srv.write_effect = crate::server::WriteEffect::Nothing;
-}
-
 /// Redis's `sinterGenericCommand` over the `n` keys from `args[first]`.
 fn inter_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, first: usize, mode: Inter<'_>) -> CmdResult {
     inter_keys(ctx, args, first, args.len().saturating_sub(first), mode)
@@ -701,7 +695,7 @@ fn inter_keys(
             Inter::Store(dst) => {
                 out.int(0);
                 if db.remove(dst).is_none() {
-                    store_unchanged(ctx.srv);
+                    ctx.unchanged();
                 }
             }
         }
@@ -750,7 +744,7 @@ fn inter_keys(
                 res.add_member(m, max);
             });
             if !store(db, out, dst, res) {
-                store_unchanged(ctx.srv);
+                ctx.unchanged();
             }
         }
     }
@@ -861,7 +855,7 @@ fn union_diff(ctx: &mut Ctx<'_>, args: &Args<'_>, first: usize, diff: bool) -> C
     match dst {
         Some(dst) => {
             if !store(db, out, dst, res) {
-                store_unchanged(ctx.srv);
+                ctx.unchanged();
             }
         }
         None => {

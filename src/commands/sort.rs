@@ -392,7 +392,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
             if outlen > 0 {
                 db.set(dst, Value::List(Box::new(l)));
             } else if db.remove(dst).is_none() {
-                crate::commands::set::store_unchanged(ctx.srv);
+                ctx.unchanged();
             }
         }
     }

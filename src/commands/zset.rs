@@ -1047,7 +1047,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, zincrby: bool) -> CmdResult 
     }
     // Like Redis, a ZADD that added and updated nothing is neither signalled nor propagated.
     match added + updated {
-        0 => crate::commands::set::store_unchanged(ctx.srv),
+        0 => ctx.unchanged(),
         n => ctx.changes(n as u64),
     }
     Ok(())
@@ -1307,7 +1307,7 @@ fn zrange_generic(
         if picked.is_empty() {
             out.int(0);
             if db.remove(dst).is_none() {
-                crate::commands::set::store_unchanged(ctx.srv);
+                ctx.unchanged();
             }
         } else {
             let count = picked.len();
@@ -1907,7 +1907,7 @@ fn setop_generic(
         if result.is_empty() {
             out.int(0);
             if db.remove(key).is_none() {
-                crate::commands::set::store_unchanged(ctx.srv);
+                ctx.unchanged();
             }
         } else {
             let n = result.len();

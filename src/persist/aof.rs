@@ -191,12 +191,7 @@ pub fn propagate(
         return super::propagate::spop_count(&mut srv.repl.unit, db, key, gone, reply);
     }
     let config = &srv.config;
-    let lazy = |n: &str| {
-        config
-            .get(n.as_bytes())
-            .first()
-            .is_some_and(|(_, v)| v == "yes")
-    };
+    let lazy = |n: &str| config.val(n) == "yes";
     srv.repl
         .unit
         .push(db, |buf| translate(buf, name, args, reply, now_ms, &lazy));

@@ -127,12 +127,7 @@ pub fn take_expired(srv: &mut ServerState) {
 fn take_expired_slow(srv: &mut ServerState) {
     crate::db::EXPIRED_LOGGED.store(false, Relaxed);
     let consumer = has_consumer(srv);
-    let lazy = consumer
-        && srv
-            .config
-            .get(b"lazyfree-lazy-expire")
-            .first()
-            .is_some_and(|(_, v)| v == "yes");
+    let lazy = consumer && srv.config.val("lazyfree-lazy-expire") == "yes";
     let verb: &[u8] = if lazy { b"UNLINK" } else { b"DEL" };
     for i in 0..srv.dbs.len() {
         let keys = srv.dbs[i].take_expired_log();
@@ -245,6 +240,13 @@ pub(super) fn spop_count(unit: &mut Unit, db: usize, key: &[u8], gone: bool, rep
 /// True when a successful write's reply says it changed nothing: Redis neither propagates it
 /// nor signals its keys to WATCH and blocked clients.
 pub fn no_change(name: &str, args: &Args<'_>, reply: &[u8]) -> bool {
+    // Every case below needs one of these replies: most writes are out without a name match.
+    if !matches!(
+        reply,
+        b":0\r\n" | b":-1\r\n" | b"$-1\r\n" | b"_\r\n" | b"*-1\r\n" | b"*0\r\n"
+    ) {
+        return false;
+    }
     let nil = reply == b"$-1\r\n" || reply == b"_\r\n" || reply == b"*-1\r\n";
     match name {
         "del" | "unlink" | "expire" | "pexpire" | "expireat" | "pexpireat" | "persist"
