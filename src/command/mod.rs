@@ -255,7 +255,7 @@ impl Command {
     }
 
     /// A command whose one key is its first argument (first/last/step 1/1/1): the row shape
-    /// of the type modules' tables (`string.rs`, `list.rs`, `bitops.rs`).
+    /// of the type modules' tables (`string.rs`, `list.rs`, `hash.rs`, `bitops.rs`).
     #[allow(clippy::too_many_arguments)]
     pub const fn one_key(
         name: &'static str,

@@ -40,19 +40,17 @@ const fn entry(
     summary: &'static str,
     complexity: &'static str,
 ) -> Command {
-    Command {
-        flags,
-        acl,
-        first_key: 1,
-        last_key: 1,
-        step: 1,
+    Command::one_key(
+        name,
+        arity,
+        handler,
+        "hash",
+        (flags, acl),
         key_specs,
-        group: "hash",
         since,
         summary,
         complexity,
-        ..Command::new(name, arity, handler)
-    }
+    )
 }
 
 const ORDER_TIP: &[&str] = &["nondeterministic_output_order"];
